@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who can log in: staff, partner staff, officials, residents.
+
+    Residents' personal records live in ``residents.Resident``; a resident who logs in has a
+    User linked from there. ``phone`` is a login name too (residents rarely remember usernames).
+    """
+
+    phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients (a mini-program, another government system).
+
+    Only the SHA-256 of the token is stored; the token itself is shown once at creation.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=8, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def generate() -> tuple[str, str, str]:
+        raw = "ll_" + secrets.token_urlsafe(32)
+        return raw, raw[:8], _hash_token(raw)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return _hash_token(raw)

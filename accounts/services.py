@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiToken, User
+from accounts.phone import normalize_phone
+from linli.errors import Conflict, ValidationFailed
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str | None, display_name: str = "", phone: str = "", is_superuser: bool = False
+) -> User:
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("The username “%(name)s” is taken.") % {"name": username})
+    phone_value = normalize_phone(phone) if phone else None
+    if phone_value and User.objects.filter(phone=phone_value).exists():
+        raise Conflict(_("This mobile number already belongs to another account."))
+    user = User(
+        username=username,
+        display_name=display_name,
+        phone=phone_value,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Returns the token row and the raw token, which is never stored and shown only now."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the token a name, e.g. the system that will use it."))
+    raw, prefix, digest = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=digest)
+    return token, raw
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_token_authenticate(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

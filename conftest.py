@@ -1,0 +1,43 @@
+"""Suite-wide test set-up."""
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    # Tests marked ``postgres`` prove database guarantees (exclusion constraints, row locks,
+    # triggers under concurrency) on the real thing. On an SQLite run they are deselected, not
+    # skipped: `make test` runs the same suite again on PostgreSQL, where they run.
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def world(db):
+    from linli.testkit import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user, backend="accounts.backends.PhoneOrUsernameBackend")
+        return client
+
+    return _login

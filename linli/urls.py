@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.contrib import admin
+from django.db import connection
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.decorators.cache import never_cache
+
+from linli.api import api
+from orgs import views as org_views
+
+
+@never_cache
+def healthz(request):
+    """Liveness and database reachability, for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok", "database": connection.vendor})
+    except Exception:  # the point is to answer, whatever broke
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+
+
+public_patterns = ([path("", org_views.public_home, name="home")], "public")
+
+urlpatterns = [
+    path("", include(public_patterns)),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("console/", include("orgs.console_urls")),
+    path("console/orgs/", include("orgs.urls")),
+    path("console/residents/", include("residents.urls")),
+    path("console/ledger/", include("ledger.urls")),
+    path("me/", include("residents.me_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

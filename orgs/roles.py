@@ -1,0 +1,98 @@
+"""Roles people hold at an org node, and what each role may do.
+
+A grant at a node covers that node and everything below it: a subdistrict officer granted at
+辛店街道 acts in 康平社区 and 溡源社区. Capabilities are the unit of permission that selectors
+and services ask about; roles are bundles of them, kept here in one table so a reviewer can see
+the whole access model at once (docs/access-model.md explains it).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SUBDISTRICT_OFFICER = "subdistrict_officer", _("Subdistrict officer")
+    COMMUNITY_STAFF = "community_staff", _("Community staff")
+    PARTY_SECRETARY = "party_secretary", _("Community party secretary")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    FUND_COMMITTEE = "fund_committee", _("Fund committee member")
+    CHARITY_OFFICER = "charity_officer", _("Charity officer")
+    AUDITOR = "auditor", _("Auditor")
+    PARTNER_STAFF = "partner_staff", _("Partner staff")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    RESIDENT = "resident", _("Resident")
+
+
+class Cap:
+    """Capability names. Strings, so apps added later can define their own next to these."""
+
+    CONSOLE = "console"  # open the staff console for a community
+    ORG_MANAGE = "org.manage"  # edit grids, buildings, grant roles
+    RESIDENT_VIEW = "resident.view"  # list residents (masked)
+    RESIDENT_MANAGE = "resident.manage"  # create, edit, import residents
+    RESIDENT_REVEAL = "resident.reveal"  # see a full ID or phone number (logged)
+    RESIDENT_EXPORT = "resident.export"
+    LEDGER_VIEW = "ledger.view"  # read books, statements, verify chains
+    LEDGER_POST = "ledger.post"
+    AUDIT_VIEW = "audit.view"  # read history and reveal logs
+
+
+STAFF_ROLES = {
+    Role.SUBDISTRICT_OFFICER,
+    Role.COMMUNITY_STAFF,
+    Role.PARTY_SECRETARY,
+    Role.GRID_WORKER,
+    Role.FUND_COMMITTEE,
+    Role.CHARITY_OFFICER,
+    Role.AUDITOR,
+    Role.PARTNER_STAFF,
+}
+
+ROLE_CAPS: dict[str, frozenset[str]] = {
+    Role.SUBDISTRICT_OFFICER: frozenset(
+        {Cap.CONSOLE, Cap.ORG_MANAGE, Cap.RESIDENT_VIEW, Cap.RESIDENT_EXPORT, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW}
+    ),
+    Role.PARTY_SECRETARY: frozenset(
+        {
+            Cap.CONSOLE,
+            Cap.ORG_MANAGE,
+            Cap.RESIDENT_VIEW,
+            Cap.RESIDENT_MANAGE,
+            Cap.RESIDENT_REVEAL,
+            Cap.RESIDENT_EXPORT,
+            Cap.LEDGER_VIEW,
+            Cap.LEDGER_POST,
+            Cap.AUDIT_VIEW,
+        }
+    ),
+    Role.COMMUNITY_STAFF: frozenset(
+        {
+            Cap.CONSOLE,
+            Cap.RESIDENT_VIEW,
+            Cap.RESIDENT_MANAGE,
+            Cap.RESIDENT_REVEAL,
+            Cap.RESIDENT_EXPORT,
+            Cap.LEDGER_VIEW,
+            Cap.LEDGER_POST,
+        }
+    ),
+    # A grid worker visits households: sees and reveals residents of their own grid only,
+    # because the grant sits at the grid node (see Scope.filter_nodes).
+    Role.GRID_WORKER: frozenset({Cap.CONSOLE, Cap.RESIDENT_VIEW, Cap.RESIDENT_MANAGE, Cap.RESIDENT_REVEAL}),
+    Role.FUND_COMMITTEE: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW}),
+    Role.CHARITY_OFFICER: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW}),
+    Role.AUDITOR: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW}),
+    Role.PARTNER_STAFF: frozenset({Cap.CONSOLE}),
+    Role.VOLUNTEER: frozenset(),
+    Role.RESIDENT: frozenset(),
+}
+
+
+def caps_of(role: str) -> frozenset[str]:
+    return ROLE_CAPS.get(role, frozenset())
+
+
+def roles_with(cap: str) -> set[str]:
+    return {role for role, caps in ROLE_CAPS.items() if cap in caps}

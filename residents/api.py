@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from orgs.roles import Cap
+from orgs.selectors import community_get_for_user
+from residents import selectors, services
+
+router = Router(tags=["residents"])
+
+
+class ResidentOut(Schema):
+    """Sensitive numbers are always masked here; use the reveal operation (logged) for a full one."""
+
+    id: int
+    community_id: int
+    name: str
+    gender: str
+    birth_date: dt.date
+    age: int
+    id_number_masked: str
+    phone_masked: str
+    grid_id: int
+    grid_name: str
+    address: str
+    tags: list[str]
+
+    @staticmethod
+    def resolve_grid_name(obj) -> str:
+        return obj.grid.name
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return [t.name for t in selectors.effective_tags(obj)]
+
+
+class ResidentIn(Schema):
+    community_id: int
+    name: str
+    id_number: str
+    phone: str = ""
+    grid: str
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+    note: str = ""
+
+
+class ResidentPatch(Schema):
+    name: str | None = None
+    phone: str | None = None
+    note: str | None = None
+
+
+class ListFilters(Schema):
+    community_id: int
+    q: str = ""
+    grid_id: int | None = None
+    tag: str = ""
+
+
+class RevealIn(Schema):
+    field: str
+    reason: str
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class SelfOut(Schema):
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_number: str
+    phone: str
+    community: str
+    grid: str
+    address: str
+
+
+class SelfPatch(Schema):
+    phone: str
+
+
+@router.get("/", response=list[ResidentOut], summary="List residents of a community (masked)")
+@paginate(LimitOffsetPagination)
+def resident_list(request, filters: Query[ListFilters]):
+    community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.RESIDENT_VIEW)
+    return selectors.resident_list_for_user(
+        scope=request.scope, community=community, query=filters.q, grid_id=filters.grid_id, tag=filters.tag
+    )
+
+
+@router.post("/", response={201: ResidentOut}, summary="Register a resident")
+def resident_create(request, payload: ResidentIn):
+    community = community_get_for_user(scope=request.scope, community_id=payload.community_id, cap=Cap.RESIDENT_MANAGE)
+    address = services.resolve_address(
+        scope=request.scope, community=community, grid_name=payload.grid, building_name=payload.building,
+        unit=payload.unit, room=payload.room,
+    )
+    resident = services.resident_create(
+        actor=request.scope, community=community, name=payload.name, id_number=payload.id_number,
+        phone=payload.phone, address=address, note=payload.note,
+    )
+    return 201, resident
+
+
+@router.get("/me", response=SelfOut, summary="My own record, in full")
+def me(request):
+    r = selectors.resident_for_self(user=request.user)
+    return SelfOut(
+        name=r.name, gender=r.gender, birth_date=r.birth_date, id_number=r.id_number, phone=r.phone,
+        community=r.community.name, grid=r.grid.name, address=r.address,
+    )
+
+
+@router.patch("/me", response=SelfOut, summary="Correct my mobile number")
+def me_update(request, payload: SelfPatch):
+    services.resident_self_update(user=request.user, phone=payload.phone)
+    return me(request)
+
+
+@router.get("/{resident_id}", response=ResidentOut)
+def resident_detail(request, resident_id: int):
+    return selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id)
+
+
+@router.patch("/{resident_id}", response=ResidentOut)
+def resident_update(request, resident_id: int, payload: ResidentPatch):
+    resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id, cap=Cap.RESIDENT_MANAGE)
+    return services.resident_update(
+        actor=request.scope, resident=resident, name=payload.name, phone=payload.phone, note=payload.note
+    )
+
+
+@router.post("/{resident_id}/reveal", response=RevealOut, summary="See a full ID or mobile number (logged)")
+def resident_reveal(request, resident_id: int, payload: RevealIn):
+    resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id)
+    value = services.resident_reveal(
+        actor=request.scope, resident=resident, field=payload.field, reason=payload.reason,
+        ip_address=request.META.get("REMOTE_ADDR"),
+    )
+    return RevealOut(field=payload.field, value=value)

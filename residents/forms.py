@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from residents.models import VulnerableTag
+
+
+class ResidentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("ID number"), max_length=18, help_text=_("18 characters; the last may be X."))
+    phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    grid = forms.ChoiceField(label=_("Grid"))
+    building = forms.ChoiceField(label=_("Building"), required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=10, required=False)
+    room = forms.CharField(label=_("Room"), max_length=10, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Vulnerable groups"),
+        queryset=VulnerableTag.objects.filter(min_age__isnull=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, grids=(), buildings=(), editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].choices = [("", "—")] + [(g.name, g.name) for g in grids]
+        self.fields["building"].choices = [("", "—")] + [(b.name, f"{b.parent.name} · {b.name}") for b in buildings]
+        if editing:
+            self.fields["id_number"].disabled = True
+            self.fields["id_number"].required = False
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(choices=[("id_number", _("ID number")), ("phone", _("Mobile number"))])
+    reason = forms.CharField(label=_("Why do you need it?"), max_length=200)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class SelfContactForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile number"), max_length=20)

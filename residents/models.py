@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.phone import mask_phone
+from residents.idcard import mask_id_number
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class VulnerableTag(models.Model):
+    """A vulnerable-group label (特殊群体): configurable by the city.
+
+    A tag with ``min_age`` applies by itself to everyone that old (80+ elderly); other tags are
+    given to a resident by staff (children in hardship, 低保 households, disabled).
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    min_age = models.PositiveSmallIntegerField(_("applies from age"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("vulnerable-group tag")
+        verbose_name_plural = _("vulnerable-group tags")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """A household at one address (户). Members are residents pointing here."""
+
+    community = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    grid = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+    building = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("building")
+    )
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    room = models.CharField(_("room"), max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "building", "unit", "room"], name="household_one_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+    @property
+    def address(self) -> str:
+        parts = [self.building.name if self.building_id else "", f"{self.unit}单元" if self.unit else "", f"{self.room}室" if self.room else ""]
+        return "".join(parts)
+
+
+class Resident(models.Model):
+    """A person living in a community. ID and phone numbers are sensitive personal information:
+    they are masked everywhere unless a permitted role reveals them (and the reveal is logged)."""
+
+    community = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    grid = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+    building = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("building")
+    )
+    unit = models.CharField(_("unit"), max_length=10, blank=True)
+    room = models.CharField(_("room"), max_length=10, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
+    )
+
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=30, editable=False, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    phone = models.CharField(_("mobile number"), max_length=11, blank=True)
+    tags = models.ManyToManyField(VulnerableTag, blank=True, related_name="residents", verbose_name=_("tags"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident",
+        verbose_name=_("login account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[tags])
+
+    class Meta:
+        verbose_name = _("resident")
+        verbose_name_plural = _("residents")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "id_number"], name="resident_unique_id_in_community"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "grid"], name="resident_community_grid"),
+            models.Index(fields=["community", "birth_date"], name="resident_community_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: dt.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def address(self) -> str:
+        parts = [
+            self.building.name if self.building_id else "",
+            f"{self.unit}单元" if self.unit else "",
+            f"{self.room}室" if self.room else "",
+        ]
+        return "".join(parts)
+
+
+class RevealField(models.TextChoices):
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("mobile number")
+    EXPORT = "export", _("full export")
+
+
+class RevealLog(models.Model):
+    """Who saw a resident's full ID or phone number, when and why (PIPL art. 51, MLPS audit)."""
+
+    community = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="reveals", verbose_name=_("resident"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"))
+    field = models.CharField(_("what"), max_length=12, choices=RevealField.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal-data access")
+        verbose_name_plural = _("personal-data accesses")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["community", "-created_at"], name="reveal_community_time")]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Awaiting confirmation")
+    IMPORTED = "imported", _("Imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ImportBatch(models.Model):
+    """An uploaded Excel file of residents, checked row by row before anything is written."""
+
+    community = models.ForeignKey("orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filename = models.CharField(_("file"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    rows = models.JSONField(default=list, help_text="Parsed rows: [{row, values, errors}]")
+    total_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("resident import")
+        verbose_name_plural = _("resident imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(error_rows__lte=models.F("total_rows")), name="import_errors_le_total")
+        ]

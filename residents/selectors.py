@@ -1,0 +1,97 @@
+"""Reads of residents, always inside the asker's scope (grid workers see their own grid)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from linli.errors import NotFound
+from orgs.models import OrgNode
+from orgs.roles import Cap
+from orgs.scope import Scope
+from residents.models import ImportBatch, Resident, RevealLog, VulnerableTag
+
+
+def _scoped(scope: Scope, cap: str) -> QuerySet[Resident]:
+    return scope.filter(Resident.objects.all(), cap, community_field="community_id", path_field="grid__path")
+
+
+def resident_list_for_user(
+    *,
+    scope: Scope,
+    community: OrgNode,
+    query: str = "",
+    grid_id: int | None = None,
+    tag: str = "",
+) -> QuerySet[Resident]:
+    qs = _scoped(scope, Cap.RESIDENT_VIEW).filter(community=community)
+    query = (query or "").strip()
+    if query:
+        if re.fullmatch(r"[A-Za-z]+", query):
+            key = query.lower()
+            qs = qs.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key) | Q(name_pinyin__contains=key))
+        elif re.fullmatch(r"\d{4}", query):
+            # The last four digits of a phone number: how people say it on the phone.
+            qs = qs.filter(phone__endswith=query)
+        elif re.fullmatch(r"\d{11}", query):
+            qs = qs.filter(phone=query)
+        elif re.fullmatch(r"\d{17}[\dXx]", query):
+            qs = qs.filter(id_number=query.upper())
+        else:
+            qs = qs.filter(name__contains=query)
+    if grid_id:
+        qs = qs.filter(grid_id=grid_id)
+    if tag:
+        tag_obj = VulnerableTag.objects.filter(code=tag).first()
+        if tag_obj is not None and tag_obj.min_age is not None:
+            from django.utils import timezone
+
+            today = timezone.localdate()
+            cutoff = today.replace(year=today.year - tag_obj.min_age)
+            qs = qs.filter(Q(birth_date__lte=cutoff) | Q(tags=tag_obj)).distinct()
+        else:
+            qs = qs.filter(tags__code=tag)
+    return qs.select_related("grid", "building").prefetch_related("tags").order_by("grid__sort_order", "name_pinyin", "id")
+
+
+def resident_get_for_user(*, scope: Scope, resident_id: int, cap: str = Cap.RESIDENT_VIEW) -> Resident:
+    resident = _scoped(scope, cap).select_related("community", "grid", "building", "household").filter(pk=resident_id).first()
+    if resident is None:
+        raise NotFound()
+    return resident
+
+
+def resident_for_self(*, user) -> Resident:
+    resident = Resident.objects.select_related("community", "grid", "building").filter(user=user).first()
+    if resident is None:
+        raise NotFound()
+    return resident
+
+
+def effective_tags(resident: Resident, all_tags: list[VulnerableTag] | None = None) -> list[VulnerableTag]:
+    """Tags given by staff plus those that apply by age (80+)."""
+    given = list(resident.tags.all())
+    tags = all_tags if all_tags is not None else list(VulnerableTag.objects.filter(min_age__isnull=False))
+    age = resident.age
+    auto = [t for t in tags if t.min_age is not None and age >= t.min_age and t not in given]
+    return given + auto
+
+
+def tag_list() -> QuerySet[VulnerableTag]:
+    return VulnerableTag.objects.all()
+
+
+def reveal_log_for_user(*, scope: Scope, community: OrgNode) -> QuerySet[RevealLog]:
+    return (
+        scope.filter(RevealLog.objects.filter(community=community), Cap.AUDIT_VIEW)
+        .select_related("actor", "resident")
+        .order_by("-created_at")
+    )
+
+
+def import_batch_get_for_user(*, scope: Scope, batch_id: int) -> ImportBatch:
+    batch = scope.filter(ImportBatch.objects.all(), Cap.RESIDENT_MANAGE).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    return batch
