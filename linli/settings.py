@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "orgs",
     "residents",
     "ledger",
+    "demo",
 ]
 
 MIDDLEWARE = [
