@@ -80,11 +80,15 @@ def _http_error(request, exc: HttpError):
 def _register_routers() -> None:
     from ledger.api import router as ledger_router
     from orgs.api import router as orgs_router
+    from partners.api import router as partners_router
     from residents.api import router as residents_router
+    from spaces.api import router as spaces_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/residents", residents_router)
     api.add_router("/ledger", ledger_router)
+    api.add_router("/spaces", spaces_router)
+    api.add_router("/partners", partners_router)
 
 
 _register_routers()

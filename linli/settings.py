@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "orgs",
     "residents",
     "ledger",
+    "spaces",
+    "partners",
     "demo",
 ]
 

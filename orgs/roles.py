@@ -37,6 +37,11 @@ class Cap:
     LEDGER_VIEW = "ledger.view"  # read books, statements, verify chains
     LEDGER_POST = "ledger.post"
     AUDIT_VIEW = "audit.view"  # read history and reveal logs
+    SPACE_VIEW = "space.view"  # rooms, bookings, utilisation
+    SPACE_MANAGE = "space.manage"  # edit rooms, book, cancel and move bookings
+    PARTNER_VIEW = "partner.view"  # partners, applications, agreements
+    PARTNER_MANAGE = "partner.manage"  # recruit, review, sign, evaluate partners
+    PARTNER_PORTAL = "partner.portal"  # a partner's own staff: their partner only (see partners app)
 
 
 STAFF_ROLES = {
@@ -52,7 +57,16 @@ STAFF_ROLES = {
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.SUBDISTRICT_OFFICER: frozenset(
-        {Cap.CONSOLE, Cap.ORG_MANAGE, Cap.RESIDENT_VIEW, Cap.RESIDENT_EXPORT, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW}
+        {
+            Cap.CONSOLE,
+            Cap.ORG_MANAGE,
+            Cap.RESIDENT_VIEW,
+            Cap.RESIDENT_EXPORT,
+            Cap.LEDGER_VIEW,
+            Cap.AUDIT_VIEW,
+            Cap.SPACE_VIEW,
+            Cap.PARTNER_VIEW,
+        }
     ),
     Role.PARTY_SECRETARY: frozenset(
         {
@@ -65,6 +79,10 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.LEDGER_VIEW,
             Cap.LEDGER_POST,
             Cap.AUDIT_VIEW,
+            Cap.SPACE_VIEW,
+            Cap.SPACE_MANAGE,
+            Cap.PARTNER_VIEW,
+            Cap.PARTNER_MANAGE,
         }
     ),
     Role.COMMUNITY_STAFF: frozenset(
@@ -76,15 +94,21 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.RESIDENT_EXPORT,
             Cap.LEDGER_VIEW,
             Cap.LEDGER_POST,
+            Cap.SPACE_VIEW,
+            Cap.SPACE_MANAGE,
+            Cap.PARTNER_VIEW,
+            Cap.PARTNER_MANAGE,
         }
     ),
     # A grid worker visits households: sees and reveals residents of their own grid only,
     # because the grant sits at the grid node (see Scope.filter_nodes).
     Role.GRID_WORKER: frozenset({Cap.CONSOLE, Cap.RESIDENT_VIEW, Cap.RESIDENT_MANAGE, Cap.RESIDENT_REVEAL}),
-    Role.FUND_COMMITTEE: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW}),
+    Role.FUND_COMMITTEE: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.PARTNER_VIEW}),
     Role.CHARITY_OFFICER: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW}),
-    Role.AUDITOR: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW}),
-    Role.PARTNER_STAFF: frozenset({Cap.CONSOLE}),
+    Role.AUDITOR: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW, Cap.SPACE_VIEW, Cap.PARTNER_VIEW}),
+    # Partner staff reach only their own partner's records: the partners app narrows every
+    # query by the user's partner membership on top of this community-level capability.
+    Role.PARTNER_STAFF: frozenset({Cap.CONSOLE, Cap.PARTNER_PORTAL}),
     Role.VOLUNTEER: frozenset(),
     Role.RESIDENT: frozenset(),
 }

@@ -1,0 +1,3 @@
+app_name = "partners_public"
+
+urlpatterns: list = []

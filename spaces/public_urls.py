@@ -1,0 +1,3 @@
+app_name = "spaces_public"
+
+urlpatterns: list = []
