@@ -6,6 +6,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -19,6 +20,8 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
 
     objects = UserManager()
+    # Who changed an account and when; password hashes and login times stay out of history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("user")
