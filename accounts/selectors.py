@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from orgs.roles import Role
 from orgs.scope import Scope
 
 
@@ -10,6 +9,8 @@ def home_url_for(scope: Scope) -> str:
     """Where a user lands after logging in: staff to the console, residents to their own page."""
     if scope.is_staff_user:
         return reverse("console:home")
-    if scope.roles & {Role.RESIDENT, Role.VOLUNTEER} or hasattr(scope.user, "resident"):
+    # /me/ shows the user's own resident record, so only people who have one go there: a
+    # volunteer (or a resident role) without a record would land on a 404.
+    if hasattr(scope.user, "resident"):
         return reverse("me:home")
     return reverse("public:home")

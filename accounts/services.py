@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
 from accounts.phone import normalize_phone
-from linli.errors import Conflict, ValidationFailed
+from linli.errors import Conflict, NotFound, ValidationFailed
 
 
 @transaction.atomic
@@ -51,6 +51,10 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def api_token_revoke(*, user: User, token_id: int) -> None:
+    """Revoke one of the user's own tokens. Someone else's token is "not found", like any object
+    outside the user's reach; revoking an already revoked token changes nothing."""
+    if not ApiToken.objects.filter(pk=token_id, user=user).exists():
+        raise NotFound()
     ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 

@@ -1,8 +1,9 @@
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: django-ninja builds its query-parameter
+# models from the real annotations, and a string ``Query[ListFilters]`` cannot be resolved
+# (the list operation and /api/v1/openapi.json failed with a pydantic "not fully defined" error).
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from orgs.roles import Cap
@@ -107,7 +108,7 @@ def resident_create(request, payload: ResidentIn):
         actor=request.scope, community=community, name=payload.name, id_number=payload.id_number,
         phone=payload.phone, address=address, note=payload.note,
     )
-    return 201, resident
+    return Status(201, resident)
 
 
 @router.get("/me", response=SelfOut, summary="My own record, in full")
