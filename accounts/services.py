@@ -42,7 +42,7 @@ def user_create(
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the token row and the raw token, which is never stored and shown only now."""
-    name = (name or "").strip()
+    name = (name or "").strip()[:100]  # the column's length: PostgreSQL refuses longer
     if not name:
         raise ValidationFailed(_("Give the token a name, e.g. the system that will use it."))
     raw, prefix, digest = ApiToken.generate()

@@ -16,7 +16,7 @@ from orgs.roles import Role
 from orgs.services import node_create, role_grant
 from residents.idcard import check_digit
 from residents.models import Resident
-from residents.services import resolve_address, resident_create
+from residents.services import resident_create, resolve_address
 
 PASSWORD = "linli-test-2026"
 

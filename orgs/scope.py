@@ -101,8 +101,14 @@ class Scope:
         """Communities where ``cap`` covers the whole community, not just one grid of it."""
         if self.is_platform_admin:
             return self.community_ids(cap)
-        grants = self.grants_with(cap)
-        return frozenset(self._communities_under([g.node_path for g in grants if g.node_kind in _ABOVE_COMMUNITY]))
+        # Cached like community_ids: a page asks several times (selector, menu, form choices).
+        cache = self.__dict__.setdefault("_whole_community_cache", {})
+        if cap not in cache:
+            grants = self.grants_with(cap)
+            cache[cap] = frozenset(
+                self._communities_under([g.node_path for g in grants if g.node_kind in _ABOVE_COMMUNITY])
+            )
+        return cache[cap]
 
     def has(self, cap: str, community_id: int | None) -> bool:
         return community_id is not None and community_id in self.community_ids(cap)

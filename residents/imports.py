@@ -10,7 +10,7 @@ checks the rows again, because the community may have changed since the preview.
 from __future__ import annotations
 
 import io
-import zipfile
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -25,9 +25,11 @@ from linli.errors import Conflict, NotFound, ValidationFailed
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
-from residents.idcard import parse_id_number
+from residents.idcard import check_digit, parse_id_number
 from residents.models import Household, ImportBatch, ImportStatus, Resident, VulnerableTag
 from residents.names import pinyin_keys
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20000
 
@@ -64,42 +66,54 @@ def read_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
             code="not_excel",
         )
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return _parse_rows(data)
+    except ValidationFailed:
+        raise
+    except Exception:
+        # The file comes from outside: a damaged or disguised workbook can break openpyxl anywhere
+        # (zip, XML, cell values), and in read-only mode also lazily, while the rows are read.
+        # Every such failure means the same to the user: this is not a readable workbook.
+        logger.info("Unreadable workbook %r", filename, exc_info=True)
         raise ValidationFailed(
             _("“%(name)s” could not be read as an Excel workbook. Open it in Excel, save as .xlsx and try again.")
             % {"name": filename},
             code="not_excel",
         ) from None
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header = next(rows_iter, None)
-    if header is None:
-        raise ValidationFailed(_("The workbook is empty."), code="empty")
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        text = _cell(title).lower()
-        for key, names in COLUMNS.items():
-            if text in names and key not in positions:
-                positions[key] = index
-    missing = [HEADER_LABELS[key] for key in REQUIRED if key not in positions]
-    if missing:
-        raise ValidationFailed(
-            _("The first row must hold the column titles; missing: %(cols)s. Download the template to see the layout.")
-            % {"cols": "、".join(missing)},
-            code="bad_header",
-        )
-    rows = []
-    for number, raw in enumerate(rows_iter, start=2):
-        values = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in positions.items()}
-        if not any(values.values()):
-            continue
-        rows.append({"row": number, "values": values})
-        if len(rows) > MAX_ROWS:
+
+
+def _parse_rows(data: bytes) -> list[dict[str, Any]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header = next(rows_iter, None)
+        if header is None:
+            raise ValidationFailed(_("The workbook is empty."), code="empty")
+        positions: dict[str, int] = {}
+        for index, title in enumerate(header):
+            text = _cell(title).lower()
+            for key, names in COLUMNS.items():
+                if text in names and key not in positions:
+                    positions[key] = index
+        missing = [HEADER_LABELS[key] for key in REQUIRED if key not in positions]
+        if missing:
             raise ValidationFailed(
-                _("At most %(n)s rows can be imported at once; split the file.") % {"n": MAX_ROWS}, code="too_many"
+                _("The first row must hold the column titles; missing: %(cols)s. Download the template to see the layout.")
+                % {"cols": "、".join(missing)},
+                code="bad_header",
             )
-    workbook.close()
+        rows = []
+        for number, raw in enumerate(rows_iter, start=2):
+            values = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in positions.items()}
+            if not any(values.values()):
+                continue
+            rows.append({"row": number, "values": values})
+            if len(rows) > MAX_ROWS:
+                raise ValidationFailed(
+                    _("At most %(n)s rows can be imported at once; split the file.") % {"n": MAX_ROWS}, code="too_many"
+                )
+    finally:
+        workbook.close()
     if not rows:
         raise ValidationFailed(_("The workbook has column titles but no residents."), code="empty")
     return rows
@@ -323,7 +337,9 @@ def template_workbook() -> bytes:
     ws = wb.active
     ws.title = "居民"
     ws.append([HEADER_LABELS[k] for k in COLUMNS])
-    ws.append(["张丽君", "370303195001011236", "13800001234", "第一网格", "1号楼", "2", "301", "低保户", ""])
+    # The example's ID number must itself be valid: staff copy its format.
+    example_id = "37030319500101123" + check_digit("37030319500101123")
+    ws.append(["张丽君", example_id, "13800001234", "第一网格", "1号楼", "2", "301", "低保户", ""])
     _header_style(ws)
     buf = io.BytesIO()
     wb.save(buf)

@@ -170,6 +170,9 @@ class RevealLog(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["community", "-created_at"], name="reveal_community_time")]
 
+    def __str__(self) -> str:
+        return f"{self.actor} · {self.get_field_display()} · {self.resident}"
+
 
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", _("Awaiting confirmation")
@@ -197,3 +200,6 @@ class ImportBatch(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(error_rows__lte=models.F("total_rows")), name="import_errors_le_total")
         ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -94,4 +94,12 @@ def import_batch_get_for_user(*, scope: Scope, batch_id: int) -> ImportBatch:
     batch = scope.filter(ImportBatch.objects.all(), Cap.RESIDENT_MANAGE).filter(pk=batch_id).first()
     if batch is None:
         raise NotFound()
+    # A batch holds full ID and mobile numbers of residents of any grid. Someone who manages only
+    # part of the community (a grid worker) sees, and may confirm, only the files they uploaded.
+    if (
+        not scope.is_platform_admin
+        and batch.community_id not in scope.whole_community_ids(Cap.RESIDENT_MANAGE)
+        and batch.created_by_id != scope.user.pk
+    ):
+        raise NotFound()
     return batch

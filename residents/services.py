@@ -69,6 +69,15 @@ def _require(scope: Scope | None, cap: str, community: OrgNode) -> None:
         raise NotFound()
 
 
+def _require_resident(scope: Scope | None, cap: str, resident: Resident) -> None:
+    """The actor holds ``cap`` for this very resident: a grid worker only in their own grid."""
+    if scope is None:
+        return
+    mine = scope.filter(Resident.objects.filter(pk=resident.pk), cap, community_field="community_id", path_field="grid__path")
+    if not mine.exists():
+        raise NotFound()
+
+
 def _household_for(community: OrgNode, address: Address) -> Household | None:
     if address.building is None or not address.room:
         return None
@@ -141,15 +150,22 @@ def resident_update(
     tags: list[VulnerableTag] | None = None,
     note: str | None = None,
 ) -> Resident:
-    _require(actor, Cap.RESIDENT_MANAGE, resident.community)
+    _require_resident(actor, Cap.RESIDENT_MANAGE, resident)
+    # Check every input before touching the resident, so a refused update changes nothing,
+    # not even the object the caller holds.
     if name is not None:
         name = name.strip()
         if not name:
             raise ValidationFailed(_("The name is required."), code="no_name")
+        if len(name) > 50:
+            raise ValidationFailed(_("The name is too long (50 characters at most)."), code="bad_name")
+    if phone is not None:
+        phone = normalize_phone(phone) if phone.strip() else ""
+    if name is not None:
         resident.name = name
         resident.name_pinyin, resident.name_initials = pinyin_keys(name)
     if phone is not None:
-        resident.phone = normalize_phone(phone) if phone.strip() else ""
+        resident.phone = phone
     if address is not None:
         resident.grid, resident.building = address.grid, address.building
         resident.unit, resident.room = address.unit, address.room
@@ -208,10 +224,10 @@ def resident_reveal(*, actor: Scope, resident: Resident, field: str, reason: str
 def resident_account_create(*, actor: Scope | None, resident: Resident, password: str) -> User:
     """Give a resident a login (username = their mobile number)."""
     from accounts.services import user_create
-    from orgs.services import role_grant
     from orgs.roles import Role
+    from orgs.services import role_grant
 
-    _require(actor, Cap.RESIDENT_MANAGE, resident.community)
+    _require_resident(actor, Cap.RESIDENT_MANAGE, resident)
     if resident.user_id:
         raise Conflict(_("This resident already has a login."))
     if not resident.phone:

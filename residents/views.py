@@ -271,7 +271,7 @@ def me_edit(request):
             form.add_error("phone", str(exc.message))
         else:
             messages.success(request, _("Your mobile number has been updated."))
-            return redirect("residents:me")
+            return redirect("me:home")
     return render(request, "residents/me_edit.html", {"form": form, "r": resident})
 
 

@@ -92,3 +92,9 @@ def test_a_token_of_a_disabled_user_stops_working(world):
 def test_a_made_up_token_is_refused(world):
     response = Client().get(COMMUNITIES, headers=bearer("ll_not-a-real-token-at-all-000000000"))
     assert response.status_code == 401
+
+
+def test_a_very_long_token_name_is_cut_to_fit(world, login):
+    client = login(world.user("staff_a"))
+    create_through_the_page(client, name="系" * 300)
+    assert ApiToken.objects.get().name == "系" * 100
