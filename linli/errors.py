@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 
 
 class DomainError(Exception):
@@ -71,8 +72,14 @@ class DomainErrorMiddleware:
         if not isinstance(exception, DomainError):
             return None
         if request.path.startswith("/api/"):
-            from django.http import JsonResponse
-
             return JsonResponse(exception.as_dict(), status=exception.status)
         template = "partials/error.html" if getattr(request, "htmx", False) else "error.html"
         return render(request, template, {"error": exception}, status=exception.status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler404``: an API client gets JSON {code, message} like every other API error (an id
+    that is not a number, an unknown path), a person gets the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(NotFound().as_dict(), status=404)
+    return defaults.page_not_found(request, exception)

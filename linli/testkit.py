@@ -6,8 +6,9 @@ nothing" is always one fixture away. ID numbers are generated with valid check d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from accounts.models import User
 from accounts.services import user_create
@@ -19,6 +20,8 @@ from residents.models import Resident
 from residents.services import resident_create, resolve_address
 
 PASSWORD = "linli-test-2026"
+
+T = TypeVar("T")
 
 
 def make_id_number(region: str = "370303", birth: str = "19500101", seq: int = 123) -> str:
@@ -44,6 +47,22 @@ class World:
 
     def user(self, name: str) -> User:
         return self.users[name]
+
+    # The two sides of every cross-community test: "a" is 康平社区, where the users under test
+    # work; "b" is 溡源社区, where they hold no role.
+
+    def community(self, side: str) -> OrgNode:
+        return {"a": self.community_a, "b": self.community_b}[side]
+
+    def staff(self, side: str) -> User:
+        """The community staff member of that side (staff_a or staff_b)."""
+        return self.user(f"staff_{side}")
+
+    def once(self, key: str, make: Callable[[], T]) -> T:
+        """Make an object the first time it is asked for in a test, and keep it in ``extra``."""
+        if key not in self.extra:
+            self.extra[key] = make()
+        return self.extra[key]
 
 
 def _user(username: str, phone: str = "", **kwargs) -> User:

@@ -20,6 +20,8 @@ def healthz(request):
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
 
 
+handler404 = "linli.errors.page_not_found"
+
 public_patterns = ([path("", org_views.public_home, name="home")], "public")
 
 urlpatterns = [

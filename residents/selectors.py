@@ -48,7 +48,10 @@ def resident_list_for_user(
             from django.utils import timezone
 
             today = timezone.localdate()
-            cutoff = today.replace(year=today.year - tag_obj.min_age)
+            try:
+                cutoff = today.replace(year=today.year - tag_obj.min_age)
+            except ValueError:  # 29 February, in a year that has none: born by the 28th
+                cutoff = today.replace(year=today.year - tag_obj.min_age, day=28)
             qs = qs.filter(Q(birth_date__lte=cutoff) | Q(tags=tag_obj)).distinct()
         else:
             qs = qs.filter(tags__code=tag)
