@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,12 +71,19 @@ def role_grant(*, user, node: OrgNode, role: str, title: str = "", actor: Scope 
         )
         if not allowed:
             raise Forbidden()
-    existing = RoleGrant.objects.filter(user=user, node=node, role=role, revoked_at__isnull=True).first()
+    active = RoleGrant.objects.filter(user=user, node=node, role=role, revoked_at__isnull=True)
+    existing = active.first()
     if existing:
         return existing
-    return RoleGrant.objects.create(
-        user=user, node=node, role=role, title=title, granted_by=actor.user if actor else None
-    )
+    try:
+        # A savepoint: if a concurrent request granted the same role since the check above, the
+        # unique constraint refuses this insert and we answer with that grant instead.
+        with transaction.atomic():
+            return RoleGrant.objects.create(
+                user=user, node=node, role=role, title=title, granted_by=actor.user if actor else None
+            )
+    except IntegrityError:
+        return active.get()
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -111,29 +111,36 @@ def resident_create(
         raise ValidationFailed(_("The name is too long (50 characters at most)."), code="bad_name")
     info = parse_id_number(id_number)
     phone_value = normalize_phone(phone) if (phone or "").strip() else ""
-    if Resident.objects.filter(community=community, id_number=info.number).exists():
-        raise Conflict(
-            _("A resident with ID number %(masked)s is already registered in %(community)s.")
-            % {"masked": info.number[:4] + "**********" + info.number[-4:], "community": community.name},
-            code="duplicate_resident",
-        )
-    full, initials = pinyin_keys(name)
-    resident = Resident.objects.create(
-        community=community,
-        grid=address.grid,
-        building=address.building,
-        unit=address.unit,
-        room=address.room,
-        household=_household_for(community, address),
-        name=name,
-        name_pinyin=full,
-        name_initials=initials,
-        id_number=info.number,
-        birth_date=info.birth_date,
-        gender=info.gender,
-        phone=phone_value,
-        note=(note or "").strip()[:200],
+    duplicate = Conflict(
+        _("A resident with ID number %(masked)s is already registered in %(community)s.")
+        % {"masked": info.number[:4] + "**********" + info.number[-4:], "community": community.name},
+        code="duplicate_resident",
     )
+    if Resident.objects.filter(community=community, id_number=info.number).exists():
+        raise duplicate
+    full, initials = pinyin_keys(name)
+    try:
+        # A savepoint: a concurrent registration of the same person can pass the check above;
+        # the unique constraint then refuses this insert, and it is the same conflict.
+        with transaction.atomic():
+            resident = Resident.objects.create(
+                community=community,
+                grid=address.grid,
+                building=address.building,
+                unit=address.unit,
+                room=address.room,
+                household=_household_for(community, address),
+                name=name,
+                name_pinyin=full,
+                name_initials=initials,
+                id_number=info.number,
+                birth_date=info.birth_date,
+                gender=info.gender,
+                phone=phone_value,
+                note=(note or "").strip()[:200],
+            )
+    except IntegrityError:
+        raise duplicate from None
     if tags:
         resident.tags.set(tags)
     return resident

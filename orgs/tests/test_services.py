@@ -143,3 +143,28 @@ def test_a_revoked_user_loses_the_console_at_once(world, login):
     role_revoke(grant=RoleGrant.objects.get(user=world.user("staff_a"), role=Role.COMMUNITY_STAFF))
     assert client.get("/console/").status_code == 404
     assert client.get("/console/residents/").status_code == 404
+
+
+def test_a_grant_made_twice_at_the_same_moment_keeps_one_and_does_not_fail(world, monkeypatch):
+    """Two requests grant the same role at once: both find no grant, both insert. The partial
+    unique constraint refuses the second insert; role_grant must answer with the first grant."""
+    from django.db.models.query import QuerySet
+
+    user = world.user("nobody")
+    original_first = QuerySet.first
+    raced = []
+
+    def first_while_a_competitor_grants(qs):
+        if qs.model is RoleGrant and not raced:
+            raced.append(True)
+            found = original_first(qs)  # the check finds nothing ...
+            RoleGrant.objects.create(user=user, node=world.community_a, role=Role.AUDITOR)  # ... then the other commits
+            return found
+        return original_first(qs)
+
+    monkeypatch.setattr(QuerySet, "first", first_while_a_competitor_grants)
+    grant = role_grant(user=user, node=world.community_a, role=Role.AUDITOR)
+    assert raced
+    assert RoleGrant.objects.filter(user=user, revoked_at__isnull=True).count() == 1
+    assert grant == RoleGrant.objects.get(user=user)
+    assert Scope(user).has(Cap.AUDIT_VIEW, world.community_a.pk)

@@ -230,3 +230,25 @@ def test_a_login_is_created_only_by_someone_who_manages_that_resident(world):
         resident_account_create(actor=Scope(world.user("grid_a1")), resident=a2, password="Li-jianguo-2026")
     a2.refresh_from_db()
     assert a2.user is None
+
+
+def test_two_registrations_of_one_person_at_the_same_moment(world, monkeypatch):
+    """Both requests pass the duplicate check before either has written: the database's unique
+    constraint refuses the second, which must be the same Conflict, not a server error."""
+    import residents.services as services
+
+    original = services.pinyin_keys
+
+    def pinyin_keys_while_a_competitor_registers(name):
+        monkeypatch.setattr(services, "pinyin_keys", original)
+        create(world, name="赵敏（另一窗口）")  # the competing request commits now
+        return original(name)
+
+    monkeypatch.setattr(services, "pinyin_keys", pinyin_keys_while_a_competitor_registers)
+    with pytest.raises(Conflict) as excinfo:
+        create(world)
+    assert excinfo.value.code == "duplicate_resident"
+    # The connection is still usable after the refused insert (without the savepoint PostgreSQL
+    # would refuse every further query in the transaction). In this one-connection simulation the
+    # competitor's write rolls back with the refused registration.
+    assert Resident.objects.filter(community=world.community_a).count() == 2
