@@ -200,3 +200,10 @@ def test_the_session_cookie_is_http_only(world):
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_lockout(world):
+    client = Client()
+    for i in range(5):
+        post_login(client, "staff_a", "wrong-password-1", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
+    assert post_login(client, "staff_a", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7").status_code == 429
