@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from ledger import selectors
 from ledger.verify import book_verify
@@ -43,6 +44,7 @@ def _current_book(request):
 
 
 @login_required
+@require_safe
 def home(request):
     community, book = _current_book(request)
     accounts = list(selectors.account_list(book=book)) if book else []
@@ -55,6 +57,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def journal(request):
     community, book = _current_book(request)
     kind = request.GET.get("kind", "")
@@ -73,6 +76,7 @@ def journal(request):
 
 
 @login_required
+@require_safe
 def trial_balance(request):
     community, book = _current_book(request)
     day = _day(request.GET.get("at"), timezone.localdate()) if request.GET.get("at") else None
@@ -84,6 +88,7 @@ def trial_balance(request):
 
 
 @login_required
+@require_safe
 def verify(request):
     community, book = _current_book(request)
     report = book_verify(book=book) if book else None
@@ -91,6 +96,7 @@ def verify(request):
 
 
 @login_required
+@require_safe
 def account_statement(request, account_id: int):
     account = selectors.account_get_for_user(scope=request.scope, account_id=account_id)
     today = timezone.localdate()
@@ -103,6 +109,7 @@ def account_statement(request, account_id: int):
 
 
 @login_required
+@require_safe
 def entry(request, transaction_id: int):
     txn = selectors.transaction_get_for_user(scope=request.scope, transaction_id=transaction_id)
     postings = list(selectors.postings_of(txn=txn))
