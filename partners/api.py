@@ -627,10 +627,11 @@ def commitment_add(request, agreement_id: int, payload: CommitmentIn):
 @router.post("/agreements/{agreement_id}/slots", response={201: SlotOut}, summary="Grant a room's weekly slot (draft)")
 def slot_add(request, agreement_id: int, payload: SlotIn):
     agreement = selectors.agreement_get_for_user(scope=request.scope, agreement_id=agreement_id, cap=Cap.PARTNER_MANAGE)
+    room = slot_services.room_get(scope=request.scope, room_id=payload.room_id)
     slot = slot_services.slot_add(
         actor=request.scope,
         agreement=agreement,
-        room=payload.room_id,
+        room=room,
         weekdays=payload.weekdays,
         start_time=payload.start_time,
         end_time=payload.end_time,
@@ -691,12 +692,12 @@ def portal(request):
         )
         progress = selectors.commitments_progress(selectors.portal_commitments(scope=request.scope, partner=partner))
         out.append(
-            PortalPartnerOut(
-                partner=PublicPartnerOut.from_orm(partner),
-                status=partner.status,
-                agreements=[AgreementOut.from_orm(a) for a in agreements],
-                progress=[_progress_out(p) for p in progress],
-            )
+            {
+                "partner": partner,
+                "status": partner.status,
+                "agreements": agreements,
+                "progress": [_progress_out(p) for p in progress],
+            }
         )
     return out
 

@@ -659,3 +659,40 @@ class ContactReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.object_id} · {self.actor_id}"
+
+
+class AgreementSlot(models.Model):
+    """A room and weekly time slot granted by an agreement ("画室, Mon–Fri 16:30–18:30").
+
+    Signing books it for the term as one recurring booking in the spaces app (``series``); a
+    renewal copies the slots and books its own term."""
+
+    community = models.ForeignKey(**_community_fk)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="slots", verbose_name=_("agreement")
+    )
+    room = models.ForeignKey("spaces.Room", on_delete=models.PROTECT, related_name="+", verbose_name=_("room"))
+    weekdays = models.JSONField(_("weekdays"), help_text=_("0 = Monday … 6 = Sunday."))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    series = models.ForeignKey(
+        "spaces.BookingSeries",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recurring booking"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("room and time slot")
+        verbose_name_plural = _("rooms and time slots")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="agreementslot_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} · {self.weekdays} · {self.start_time:%H:%M}–{self.end_time:%H:%M}"

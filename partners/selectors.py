@@ -363,15 +363,21 @@ def portal_partners(*, scope: Scope) -> QuerySet[Partner]:
     return Partner.objects.filter(id__in=partner_ids_for_user(scope)).select_related("community").order_by("name")
 
 
+def _portal(scope: Scope, qs: QuerySet) -> QuerySet:
+    """The user's own partners' rows; a platform administrator (support) reaches any."""
+    if scope.is_platform_admin:
+        return qs
+    return qs.filter(partner_id__in=partner_ids_for_user(scope))
+
+
 def portal_agreement_get(*, scope: Scope, agreement_id: int) -> Agreement:
-    qs = Agreement.objects.filter(partner_id__in=partner_ids_for_user(scope)).exclude(status=AgreementStatus.CANCELLED)
+    qs = _portal(scope, Agreement.objects.exclude(status=AgreementStatus.CANCELLED))
     return _one(qs.select_related("community", "partner", "renews"), agreement_id)
 
 
 def portal_commitment_get(*, scope: Scope, commitment_id: int) -> Commitment:
-    qs = Commitment.objects.filter(
-        partner_id__in=partner_ids_for_user(scope),
-        agreement__status__in=(AgreementStatus.SIGNED, AgreementStatus.TERMINATED),
+    qs = _portal(
+        scope, Commitment.objects.filter(agreement__status__in=(AgreementStatus.SIGNED, AgreementStatus.TERMINATED))
     )
     return _one(qs.select_related("agreement", "partner", "community"), commitment_id)
 
@@ -508,4 +514,16 @@ class SlotRow:
 
 
 def agreement_slots(*, agreement: Agreement) -> list[SlotRow]:
-    return []
+    return [
+        SlotRow(
+            slot_id=s.pk,
+            room_id=s.room_id,
+            room_name=s.room.name,
+            area=str(s.room.area_m2),
+            weekdays=tuple(s.weekdays),
+            start_time=s.start_time,
+            end_time=s.end_time,
+            booked=s.series_id is not None,
+        )
+        for s in agreement.slots.select_related("room").order_by("pk")
+    ]

@@ -39,8 +39,9 @@ from partners.services._common import (
     user_of,
 )
 
-# The longest term one agreement may run: a renewal is a new agreement, reviewed again.
-MAX_TERM_YEARS = 5
+# The longest term one agreement may run (the spaces app books at most two years ahead): a
+# longer partnership is renewed, and a renewal is a new agreement, reviewed again.
+MAX_TERM_YEARS = 2
 TERM_FIELDS = (
     "starts_on",
     "ends_on",

@@ -361,10 +361,11 @@ def rating_submit(
     in the same month replaces the first)."""
     from residents.models import Resident
 
-    if not Resident.objects.filter(user=user, community_id=partner.community_id).exists():
-        raise NotFound(_("Only residents of this community can rate its partners."))
     if partner.status != PartnerStatus.ACTIVE:
         raise NotFound()
+    # A 403, not a 404: which partners a community has is public (its public page lists them).
+    if not Resident.objects.filter(user=user, community_id=partner.community_id).exists():
+        raise Forbidden(_("Only residents of this community can rate its partners."))
     if not isinstance(score, int) or not 1 <= score <= 5:
         raise ValidationFailed(_("The rating is a whole number from 1 to 5."), code="bad_score")
     month = (today or timezone.localdate()).replace(day=1)

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from linli.errors import DomainError, NotFound
+from linli.errors import DomainError, Forbidden
 from orgs.selectors import public_communities
 from partners import selectors, services
 from partners.forms import ApplicationForm, RatingForm
@@ -99,7 +99,8 @@ def partner_detail(request, partner_id: int):
 def partner_rate(request, partner_id: int):
     partner = selectors.public_partner_get(partner_id=partner_id)
     if not selectors.resident_may_rate(user=request.user, partner=partner):
-        raise NotFound(_("Only residents of this community can rate its partners."))
+        # A 403, not a 404: the partner's existence is public, only the rating is reserved.
+        raise Forbidden(_("Only residents of this community can rate its partners."))
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

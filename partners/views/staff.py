@@ -528,7 +528,6 @@ def agreement_detail(request, agreement_id: int):
             "can_manage": can_manage,
             "is_draft": is_draft,
             "can_remove_slots": can_manage and is_draft,
-            "rooms_available": slot_services.rooms_available(),
             "slot_form": SlotForm(rooms=rooms) if rooms else None,
             "commitment_form": CommitmentForm(),
             "sign_form": SignForm(initial={"partner_signatory": agreement.partner.contact_name}),
@@ -665,7 +664,15 @@ def slot_add(request, agreement_id: int):
     try:
         if not form.is_valid():
             raise ValidationFailed(_("Choose a room, the days and the times."))
-        slot_services.slot_add(actor=request.scope, agreement=agreement, **form.cleaned_data)
+        d = form.cleaned_data
+        slot_services.slot_add(
+            actor=request.scope,
+            agreement=agreement,
+            room=slot_services.room_get(scope=request.scope, room_id=d["room"]),
+            weekdays=d["weekdays"],
+            start_time=d["start_time"],
+            end_time=d["end_time"],
+        )
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
