@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from ledger import selectors
-from ledger.models import Account
+from ledger.models import Account, Book
+from ledger.selectors import KindTotal, Statement
 from ledger.verify import book_verify
 from linli.errors import NotFound
 from orgs.roles import Cap
@@ -136,18 +138,18 @@ class KindTotalOut(Schema):
 
 
 @router.get("/books", response=list[BookOut], summary="Books of the communities I may see")
-def book_list(request):
+def book_list(request: HttpRequest) -> list[Book]:
     return list(selectors.book_list_for_user(scope=request.scope))
 
 
 @router.get("/communities/{community_id}/accounts", response=list[AccountOut], summary="Accounts of a book")
-def account_list(request, community_id: int):
+def account_list(request: HttpRequest, community_id: int) -> list[Account]:
     book = selectors.book_get_for_user(scope=request.scope, community_id=community_id)
     return list(selectors.account_list(book=book))
 
 
 @router.get("/accounts/{account_id}/statement", response=StatementOut, summary="Statement of an account")
-def account_statement(request, account_id: int, filters: Query[StatementFilters]):
+def account_statement(request: HttpRequest, account_id: int, filters: Query[StatementFilters]) -> Statement:
     """Opening balance at ``start``, the postings in [start, end), closing balance at ``end``.
     Defaults: from the first day of this month to now."""
     account: Account = selectors.account_get_for_user(scope=request.scope, account_id=account_id)
@@ -161,7 +163,7 @@ def account_statement(request, account_id: int, filters: Query[StatementFilters]
 @router.get(
     "/communities/{community_id}/trial-balance", response=TrialBalanceOut, summary="Trial balance of a book"
 )
-def trial_balance(request, community_id: int, at: dt.datetime | None = None):
+def trial_balance(request: HttpRequest, community_id: int, at: dt.datetime | None = None) -> TrialBalanceOut:
     book = selectors.book_get_for_user(scope=request.scope, community_id=community_id)
     tb = selectors.trial_balance(book=book, at=at)
     return TrialBalanceOut(
@@ -186,13 +188,13 @@ def trial_balance(request, community_id: int, at: dt.datetime | None = None):
 
 
 @router.get("/communities/{community_id}/verify", response=VerifyOut, summary="Verify a book's chain and balances")
-def verify(request, community_id: int):
+def verify(request: HttpRequest, community_id: int) -> dict:
     book = selectors.book_get_for_user(scope=request.scope, community_id=community_id)
     return book_verify(book=book).as_dict()
 
 
 @router.get("/totals", response=list[KindTotalOut], summary="Totals by kind and period (dashboards)")
-def totals(request, filters: Query[TotalsFilters]):
+def totals(request: HttpRequest, filters: Query[TotalsFilters]) -> list[KindTotal]:
     """Across every community I may see, or one (``community_id``)."""
     ids = None
     if filters.community_id is not None:

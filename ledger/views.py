@@ -12,14 +12,17 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ledger import selectors
+from ledger.models import Book
 from ledger.verify import book_verify
 from linli.errors import ValidationFailed
+from orgs.models import OrgNode
 from orgs.views import console_community
 
 
@@ -37,7 +40,7 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _current_book(request):
+def _current_book(request: HttpRequest) -> tuple[OrgNode, Book | None]:
     community = console_community(request)
     book = selectors.book_of_community_for_user(scope=request.scope, community=community)
     return community, book
@@ -45,7 +48,7 @@ def _current_book(request):
 
 @login_required
 @require_safe
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     community, book = _current_book(request)
     accounts = list(selectors.account_list(book=book)) if book else []
     recent = list(selectors.transaction_list(book=book)[:10]) if book else []
@@ -58,7 +61,7 @@ def home(request):
 
 @login_required
 @require_safe
-def journal(request):
+def journal(request: HttpRequest) -> HttpResponse:
     community, book = _current_book(request)
     kind = request.GET.get("kind", "")
     page = None
@@ -77,7 +80,7 @@ def journal(request):
 
 @login_required
 @require_safe
-def trial_balance(request):
+def trial_balance(request: HttpRequest) -> HttpResponse:
     community, book = _current_book(request)
     day = _day(request.GET.get("at"), timezone.localdate()) if request.GET.get("at") else None
     tb = None
@@ -89,7 +92,7 @@ def trial_balance(request):
 
 @login_required
 @require_safe
-def verify(request):
+def verify(request: HttpRequest) -> HttpResponse:
     community, book = _current_book(request)
     report = book_verify(book=book) if book else None
     return render(request, "ledger/verify.html", {"community": community, "book": book, "report": report})
@@ -97,7 +100,7 @@ def verify(request):
 
 @login_required
 @require_safe
-def account_statement(request, account_id: int):
+def account_statement(request: HttpRequest, account_id: int) -> HttpResponse:
     account = selectors.account_get_for_user(scope=request.scope, account_id=account_id)
     today = timezone.localdate()
     first = _day(request.GET.get("start"), today.replace(day=1))
@@ -110,7 +113,7 @@ def account_statement(request, account_id: int):
 
 @login_required
 @require_safe
-def entry(request, transaction_id: int):
+def entry(request: HttpRequest, transaction_id: int) -> HttpResponse:
     txn = selectors.transaction_get_for_user(scope=request.scope, transaction_id=transaction_id)
     postings = list(selectors.postings_of(txn=txn))
     reversed_by = getattr(txn, "reversed_by", None)

@@ -154,3 +154,18 @@ def test_pages_take_the_same_number_of_queries_however_big_the_book(world, books
     assert queries() == small
     # The ledger's own share of the overview: the book, its accounts, the latest entries.
     assert small[PAGES[0]] <= 20
+
+
+def test_the_verify_page_says_where_the_book_breaks(world, books, login):
+    from django.db import connection
+
+    from ledger import triggers
+
+    triggers.drop_trigger(connection, "ledger_transaction_no_update")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_transaction SET memo = 'x' WHERE book_id = %s AND seq = 2", [books[0].book.pk]
+        )
+    body = as_user(login, world, "auditor_a").get("/console/ledger/verify/").content.decode()
+    assert "最早出错的是第 2 号凭证" in body
+    assert "hash_mismatch" in body and "triggers_missing" in body

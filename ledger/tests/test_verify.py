@@ -8,6 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ledger import selectors, services, triggers
 from ledger.models import Book
@@ -188,3 +190,41 @@ def test_the_command_can_speak_json(world, history):
 def test_the_command_refuses_an_unknown_book(db):
     with pytest.raises(CommandError, match="No such book"):
         call_command("ledger_verify", "--book", "12345")
+
+
+def test_a_changed_monthly_total_is_reported(history):
+    sql("UPDATE ledger_monthtotal SET amount = amount + 1 WHERE kind = 'fund.donation'", [])
+    report = book_verify(book=history.book)
+    (problem,) = report.problems
+    assert problem.kind == ProblemKind.TOTALS_DIFFER
+    assert "fund.donation" in problem.message
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    amounts=st.lists(st.integers(min_value=1, max_value=10_000), min_size=1, max_size=12),
+    target=st.integers(min_value=0),
+    column=st.sampled_from(["memo", "kind", "occurred_at", "source_id", "amount"]),
+)
+def test_any_edited_entry_is_pinpointed(chart, amounts, target, column):
+    from django.db import transaction
+
+    with transaction.atomic():
+        entries = [donate(chart, amount, memo=f"第{i}笔") for i, amount in enumerate(amounts)]
+        victim = entries[target % len(entries)]
+        triggers.drop_trigger(connection, "ledger_transaction_no_update")
+        triggers.drop_trigger(connection, "ledger_posting_no_update")
+        if column == "amount":
+            # Both postings, so the entry still balances: only the hash can tell.
+            sql("UPDATE ledger_posting SET amount = amount * 2 WHERE transaction_id = %s", [victim.pk])
+        elif column == "occurred_at":
+            sql("UPDATE ledger_transaction SET occurred_at = recorded_at - INTERVAL '1 day' WHERE id = %s"
+                if connection.vendor == "postgresql" else
+                "UPDATE ledger_transaction SET occurred_at = datetime(occurred_at, '-1 day') WHERE id = %s", [victim.pk])
+        else:
+            value = {"memo": "改过的", "kind": "fund.other", "source_id": "999"}[column]
+            sql(f"UPDATE ledger_transaction SET {column} = %s WHERE id = %s", [value, victim.pk])
+        report = book_verify(book=chart.book)
+        assert report.first_broken_seq == victim.seq
+        assert (victim.seq, ProblemKind.HASH_MISMATCH) in kinds(report)
+        transaction.set_rollback(True)
