@@ -70,6 +70,10 @@ class OrgNode(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="orgnode_unique_name_under_parent"),
+            # NULL parents never collide in a unique index, so cities need their own rule.
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="orgnode_unique_root_name"
+            ),
             models.CheckConstraint(
                 condition=Q(kind="city", parent__isnull=True) | (~Q(kind="city") & Q(parent__isnull=False)),
                 name="orgnode_only_city_is_root",

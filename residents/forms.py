@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from residents.models import VulnerableTag
 
 
 class ResidentForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(label=_("ID number"), max_length=18, help_text=_("18 characters; the last may be X."))
     phone = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     grid = forms.ChoiceField(label=_("Grid"))
