@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from spaces.models import Booking, BookingSeries, FunctionStandard, Room, RoomFunction, RoomImport, RoomPhoto, SpaceStandard
+from spaces.models import (
+    Booking,
+    BookingSeries,
+    FunctionStandard,
+    Room,
+    RoomFunction,
+    RoomImport,
+    RoomPhoto,
+    SpaceStandard,
+)
 
 
 @admin.register(RoomFunction)

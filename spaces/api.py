@@ -72,6 +72,19 @@ class BookingOut(Schema):
     def resolve_room_name(obj: Booking) -> str:
         return obj.room.name
 
+    # Local wall-clock times with their offset (+08:00): what people and opening hours use.
+    @staticmethod
+    def resolve_starts_at(obj: Booking) -> dt.datetime:
+        return timezone.localtime(obj.starts_at)
+
+    @staticmethod
+    def resolve_ends_at(obj: Booking) -> dt.datetime:
+        return timezone.localtime(obj.ends_at)
+
+    @staticmethod
+    def resolve_cancelled_at(obj: Booking) -> dt.datetime | None:
+        return timezone.localtime(obj.cancelled_at) if obj.cancelled_at else None
+
 
 class SeriesOut(Schema):
     id: int

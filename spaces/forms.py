@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.errors import ValidationFailed
 from spaces import hours
@@ -134,7 +135,7 @@ class BookingForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    room = forms.ChoiceField(label=_("Room"))
+    room = forms.ChoiceField(label=pgettext_lazy("spaces", "Room"))
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start = forms.TimeField(label=_("From"), widget=TimeInput())
     end = forms.TimeField(label=_("To"), widget=TimeInput())

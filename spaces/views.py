@@ -20,8 +20,8 @@ from orgs.selectors import buildings_of
 from orgs.views import console_community
 from spaces import hours, imports, selectors, services, utilisation
 from spaces.forms import BookingForm, CancelForm, ImportUploadForm, MoveForm, RoomForm, SeriesCancelForm
-from spaces.services._common import aware
 from spaces.models import BookingStatus, HolderKind, ImportStatus, RoomPhoto
+from spaces.services._common import aware
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_WEEKS = 8
