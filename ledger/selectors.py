@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -283,7 +282,7 @@ def _period(granularity: str, tz: dt.tzinfo, start: dt.datetime, end: dt.datetim
     return Trunc("occurred_at", granularity, tzinfo=tz)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class KindTotal:
     period: dt.date  # first day of the day/month/year, local time
     kind: str
@@ -320,12 +319,16 @@ def totals_by_kind(
     if not ids or end <= start:
         return []
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    found: dict[tuple[dt.date, str, str, int | None], list[int]] = defaultdict(lambda: [0, 0])
+    found: dict[tuple[dt.date, str, str, int | None], list[int]] = {}
 
     def add(period: dt.date, kind: str, unit: str, community_id: int | None, amount: int, count: int) -> None:
-        key = (period, kind, unit, community_id if by_community else None)
-        found[key][0] += amount
-        found[key][1] += count
+        key = (period, kind, unit, community_id)
+        total = found.get(key)
+        if total is None:
+            found[key] = [amount, count]
+        else:
+            total[0] += amount
+            total[1] += count
 
     first_whole, last_whole = _whole_months(start, end, tz)
     if granularity == "day" or first_whole >= last_whole:
@@ -337,12 +340,13 @@ def totals_by_kind(
         if last_whole < end:
             _posting_totals(ids, last_whole, end, granularity, tz, by_community, add)
 
-    result = [
-        KindTotal(period=period, kind=kind, unit=unit, amount=amount, count=count, community_id=community_id)
-        for (period, kind, unit, community_id), (amount, count) in found.items()
+    return [
+        KindTotal(period, kind, unit, amount, count, community_id)
+        for (period, kind, unit, community_id), (amount, count) in sorted(
+            found.items(), key=lambda item: (item[0][0], item[0][3] or 0, item[0][1], item[0][2])
+        )
         if amount or count
     ]
-    return sorted(result, key=lambda t: (t.period, t.community_id or 0, t.kind, t.unit))
 
 
 def _month_start(moment: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
@@ -393,10 +397,14 @@ def _month_totals(ids, first: dt.date, last: dt.date, granularity, by_community,
         .values(*group)
         .annotate(total=Sum("amount"), n=Sum("count"))
         .order_by()
+        .values_list(*group, "total", "n")
     )
+    # Tuples, not dicts: a city's months by community are tens of thousands of rows.
+    yearly = granularity == "year"
     for row in rows:
-        period = row["month"] if granularity == "month" else row["month"].replace(month=1)
-        add(period, row["kind"], row["unit"], row.get("community_id"), int(row["total"] or 0), int(row["n"] or 0))
+        month, kind, unit = row[0], row[1], row[2]
+        community_id = row[3] if by_community else None
+        add(month.replace(month=1) if yearly else month, kind, unit, community_id, int(row[-2] or 0), int(row[-1] or 0))
 
 
 def totals_by_kind_for_user(

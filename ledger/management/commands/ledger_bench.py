@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
-from ledger.bench import generate, measure
+from ledger.bench import Timing, existing, generate, measure
 from ledger.models import Transaction
 
 
@@ -22,8 +22,19 @@ class Command(BaseCommand):
         parser.add_argument("--months", type=int, default=36, help="Length of the history.")
         parser.add_argument("--repeat", type=int, default=5, help="Runs per query; the median is reported.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--measure-only", action="store_true", help="Measure the history an earlier run generated here again."
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["measure_only"]:
+            try:
+                gen = existing()
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+            self.stdout.write(f"Measuring {gen.transactions:,} transactions, {gen.postings:,} postings…")
+            self._report(measure(gen, repeat=options["repeat"]))
+            return
         if Transaction.objects.exists():
             raise CommandError(
                 "This database already holds ledger transactions. Run the benchmark on a scratch database, e.g. "
@@ -43,7 +54,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Generated {gen.transactions:,} transactions and {gen.postings:,} postings in {gen.seconds:.0f} s."
         )
-        timings = measure(gen, repeat=options["repeat"])
+        self._report(measure(gen, repeat=options["repeat"]))
+
+    def _report(self, timings: list[Timing]) -> None:
         self.stdout.write("")
         self.stdout.write(f"| query ({connection.vendor}) | median ms | × baseline | rows |")
         self.stdout.write("|---|---:|---:|---:|")
