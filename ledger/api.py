@@ -154,15 +154,11 @@ def account_statement(request: HttpRequest, account_id: int, filters: Query[Stat
     Defaults: from the first day of this month to now."""
     account: Account = selectors.account_get_for_user(scope=request.scope, account_id=account_id)
     now = timezone.now()
-    start = filters.start or timezone.make_aware(
-        dt.datetime.combine(timezone.localdate().replace(day=1), dt.time.min)
-    )
+    start = filters.start or timezone.make_aware(dt.datetime.combine(timezone.localdate().replace(day=1), dt.time.min))
     return selectors.statement(account=account, start=start, end=filters.end or now)
 
 
-@router.get(
-    "/communities/{community_id}/trial-balance", response=TrialBalanceOut, summary="Trial balance of a book"
-)
+@router.get("/communities/{community_id}/trial-balance", response=TrialBalanceOut, summary="Trial balance of a book")
 def trial_balance(request: HttpRequest, community_id: int, at: dt.datetime | None = None) -> TrialBalanceOut:
     book = selectors.book_get_for_user(scope=request.scope, community_id=community_id)
     tb = selectors.trial_balance(book=book, at=at)

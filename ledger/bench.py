@@ -98,8 +98,14 @@ def generate(
         book = services.book_for_community(community=community)
         accounts = {
             code: services.account_open(
-                book=book, code=code, name=name, type=type_, owner_type=owner, owner_id=None
-                if owner in (OwnerType.COMMUNITY, OwnerType.PLATFORM) else 1, unit=unit, non_negative=nonneg,
+                book=book,
+                code=code,
+                name=name,
+                type=type_,
+                owner_type=owner,
+                owner_id=None if owner in (OwnerType.COMMUNITY, OwnerType.PLATFORM) else 1,
+                unit=unit,
+                non_negative=nonneg,
             )
             for code, name, type_, owner, unit, nonneg in CHART
         }
@@ -144,17 +150,32 @@ def generate(
             digest = entry_hash(entry)
             txs.append(
                 Transaction(
-                    id=next_t, book=book, community=community, seq=seq, occurred_at=occurred_at,
-                    recorded_at=occurred_at, kind=kind, memo="", reverses_id=reverses[0] if reverses else None,
-                    prev_hash=prev, hash=digest,
+                    id=next_t,
+                    book=book,
+                    community=community,
+                    seq=seq,
+                    occurred_at=occurred_at,
+                    recorded_at=occurred_at,
+                    kind=kind,
+                    memo="",
+                    reverses_id=reverses[0] if reverses else None,
+                    prev_hash=prev,
+                    hash=digest,
                 )
             )
             for code, amount in lines:
                 posts.append(
                     Posting(
-                        id=next_p, transaction_id=next_t, account=accounts[code], amount=amount,
-                        unit=accounts[code].unit, book=book, community=community, occurred_at=occurred_at,
-                        kind=kind, is_reversal=reverses is not None,
+                        id=next_p,
+                        transaction_id=next_t,
+                        account=accounts[code],
+                        amount=amount,
+                        unit=accounts[code].unit,
+                        book=book,
+                        community=community,
+                        occurred_at=occurred_at,
+                        kind=kind,
+                        is_reversal=reverses is not None,
                     )
                 )
                 next_p += 1
@@ -195,7 +216,9 @@ def generate(
         # Fresh planner statistics and (PostgreSQL) a visibility map for index-only scans, as
         # autovacuum would give a production database after a bulk load.
         if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE ledger_transaction, ledger_posting, ledger_account, ledger_book, ledger_monthtotal")
+            cursor.execute(
+                "VACUUM ANALYZE ledger_transaction, ledger_posting, ledger_account, ledger_book, ledger_monthtotal"
+            )
         else:
             cursor.execute("ANALYZE")
     return Generated(
@@ -214,7 +237,9 @@ def existing() -> Generated:
     from django.db.models import Max, Min
 
     ids = list(
-        Book.objects.filter(community__name__startswith="基准社区").order_by("pk").values_list("community_id", flat=True)
+        Book.objects.filter(community__name__startswith="基准社区")
+        .order_by("pk")
+        .values_list("community_id", flat=True)
     )
     span = Transaction.objects.filter(community_id__in=ids).aggregate(start=Min("occurred_at"), end=Max("occurred_at"))
     if not ids or span["start"] is None:
@@ -243,7 +268,10 @@ def _random_entry(rng: random.Random, balance: dict[str, int]) -> tuple[str, lis
     if roll < 0.52:
         amount = yuan(100, 2000)
         return "partner.revenue_share", [
-            ("partner:share", amount), ("partner:cash", -amount), ("fund:cash", amount), ("fund:income", -amount),
+            ("partner:share", amount),
+            ("partner:cash", -amount),
+            ("fund:cash", amount),
+            ("fund:income", -amount),
         ]
     if roll < 0.57:
         amount = yuan(200, 3000)

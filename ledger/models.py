@@ -375,7 +375,9 @@ class MonthTotal(models.Model):
             models.UniqueConstraint(fields=["book", "month", "kind", "unit"], name="ledger_monthtotal_unique"),
         ]
         indexes = [
-            models.Index(fields=["community", "month", "kind", "unit", "amount", "count"], name="ledger_monthtotal_period"),
+            models.Index(
+                fields=["community", "month", "kind", "unit", "amount", "count"], name="ledger_monthtotal_period"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ def format_amount(amount: int | None, unit: str) -> str:
 
 
 def fen_from_yuan(value: str | int | Decimal) -> int:
-    """"1,234.5" → 123450. Refuses fractions of a fen and anything that is not a number."""
+    """ "1,234.5" → 123450. Refuses fractions of a fen and anything that is not a number."""
     if isinstance(value, bool):
         raise ValueError("not an amount")
     text = str(value).strip().replace(",", "").replace("¥", "").replace("￥", "")

@@ -64,9 +64,7 @@ def book_of_community_for_user(*, scope: Scope, community: OrgNode) -> Book | No
 
 def account_get_for_user(*, scope: Scope, account_id: int) -> Account:
     account = (
-        scope.filter(Account.objects.select_related("book", "community"), Cap.LEDGER_VIEW)
-        .filter(pk=account_id)
-        .first()
+        scope.filter(Account.objects.select_related("book", "community"), Cap.LEDGER_VIEW).filter(pk=account_id).first()
     )
     if account is None:
         raise NotFound()
@@ -386,8 +384,14 @@ def _posting_totals(ids, start, end, granularity, tz, by_community, add) -> None
             period = moment.astimezone(tz).date()
         else:
             period = moment
-        add(period, row["kind"], row["unit"], row.get("community_id"), int(row["total"] or 0),
-            row["plain"] - row["reversals"])
+        add(
+            period,
+            row["kind"],
+            row["unit"],
+            row.get("community_id"),
+            int(row["total"] or 0),
+            row["plain"] - row["reversals"],
+        )
 
 
 def _month_totals(ids, first: dt.date, last: dt.date, granularity, by_community, add) -> None:
@@ -419,6 +423,4 @@ def totals_by_kind_for_user(
     """``totals_by_kind`` over the communities the user may see (optionally narrowed)."""
     visible = scope.whole_community_ids(Cap.LEDGER_VIEW)
     ids = visible if community_ids is None else visible & set(community_ids)
-    return totals_by_kind(
-        community_ids=ids, start=start, end=end, granularity=granularity, by_community=by_community
-    )
+    return totals_by_kind(community_ids=ids, start=start, end=end, granularity=granularity, by_community=by_community)

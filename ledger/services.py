@@ -194,7 +194,13 @@ def account_get_or_open(
     if existing is None:
         try:
             return account_open(
-                book=book, code=code, name=name, type=type, unit=unit, owner_type=owner_type, owner_id=owner_id,
+                book=book,
+                code=code,
+                name=name,
+                type=type,
+                unit=unit,
+                owner_type=owner_type,
+                owner_id=owner_id,
                 non_negative=non_negative,
             )
         except Conflict:
@@ -330,7 +336,12 @@ def transaction_flows(*, lines: Iterable[tuple[str, int]], reversal: bool) -> di
 
 
 def _add_to_month_totals(
-    *, book: Book, occurred_at: dt.datetime, kind: str, units: dict[str, None], lines: list[tuple[str, int]],
+    *,
+    book: Book,
+    occurred_at: dt.datetime,
+    kind: str,
+    units: dict[str, None],
+    lines: list[tuple[str, int]],
     reversal: bool,
 ) -> None:
     # Runs under the book lock, which covers every MonthTotal row of the book: the
@@ -343,8 +354,13 @@ def _add_to_month_totals(
         rows = MonthTotal.objects.filter(book=book, month=month, kind=kind, unit=unit)
         if not rows.update(amount=F("amount") + flows.get(unit, 0), count=F("count") + step):
             MonthTotal.objects.create(
-                book=book, community_id=book.community_id, month=month, kind=kind, unit=unit,
-                amount=flows.get(unit, 0), count=step,
+                book=book,
+                community_id=book.community_id,
+                month=month,
+                kind=kind,
+                unit=unit,
+                amount=flows.get(unit, 0),
+                count=step,
             )
 
 
@@ -369,9 +385,7 @@ def _append(
         if idempotency_key is not None:
             existing = Transaction.objects.filter(book=locked, idempotency_key=idempotency_key).first()
             if existing is not None:
-                if not _same_request(
-                    existing, kind=kind, lines=lines, reverses_id=reverses.pk if reverses else None
-                ):
+                if not _same_request(existing, kind=kind, lines=lines, reverses_id=reverses.pk if reverses else None):
                     raise Conflict(
                         _("This idempotency key was already used for a different transaction."),
                         code="idempotency_key_reused",
@@ -484,8 +498,12 @@ def _append(
             ]
         )
         _add_to_month_totals(
-            book=locked, occurred_at=occurred_at, kind=kind, units={accounts[a].unit: None for a, _n in lines},
-            lines=[(accounts[a].unit, amount) for a, amount in lines], reversal=reverses is not None,
+            book=locked,
+            occurred_at=occurred_at,
+            kind=kind,
+            units={accounts[a].unit: None for a, _n in lines},
+            lines=[(accounts[a].unit, amount) for a, amount in lines],
+            reversal=reverses is not None,
         )
         moved = Book.objects.filter(pk=locked.pk, head_seq=locked.head_seq).update(head_seq=seq, head_hash=digest)
         if moved != 1:  # only possible if something appended without the lock

@@ -168,8 +168,7 @@ def installed_triggers(connection: Any) -> set[str]:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ledger_%'")
         elif connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'ledger_%'"
-                " AND tgenabled <> 'D'"
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE 'ledger_%' AND tgenabled <> 'D'"
             )
         else:
             return set()

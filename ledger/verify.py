@@ -151,9 +151,7 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
             )
         )
 
-    accounts = {
-        a["id"]: a for a in Account.objects.filter(book=book).values("id", "code", "unit", "balance", "type")
-    }
+    accounts = {a["id"]: a for a in Account.objects.filter(book=book).values("id", "code", "unit", "balance", "type")}
     # Accounts of other books are looked up only if a (tampered) posting points at one.
     foreign_codes: dict[int, dict] = {}
     sums: dict[int, int] = defaultdict(int)
@@ -207,10 +205,9 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
                 account = accounts.get(p["account_id"])
                 if account is None:
                     if p["account_id"] not in foreign_codes:
-                        foreign_codes[p["account_id"]] = (
-                            Account.objects.filter(pk=p["account_id"]).values("id", "code", "unit").first()
-                            or {"code": f"?{p['account_id']}", "unit": p["unit"]}
-                        )
+                        foreign_codes[p["account_id"]] = Account.objects.filter(pk=p["account_id"]).values(
+                            "id", "code", "unit"
+                        ).first() or {"code": f"?{p['account_id']}", "unit": p["unit"]}
                     account = foreign_codes[p["account_id"]]
                     copies_ok = False
                 else:
@@ -269,8 +266,11 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
                 problems.append(
                     Problem(
                         ProblemKind.HASH_MISMATCH,
-                        _("Transaction #%(seq)s was changed after it was recorded: its content no longer matches "
-                          "its hash.") % {"seq": seq},
+                        _(
+                            "Transaction #%(seq)s was changed after it was recorded: its content no longer matches "
+                            "its hash."
+                        )
+                        % {"seq": seq},
                         seq=seq,
                         expected=t["hash"],
                         found=recomputed,
@@ -308,9 +308,8 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
     for seq, reversal_id, original_id in reversals:
         mine = sorted(Posting.objects.filter(transaction_id=reversal_id).values_list("account_id", "amount"))
         theirs = sorted(
-            (a, -amount) for a, amount in Posting.objects.filter(transaction_id=original_id).values_list(
-                "account_id", "amount"
-            )
+            (a, -amount)
+            for a, amount in Posting.objects.filter(transaction_id=original_id).values_list("account_id", "amount")
         )
         if mine != theirs:
             problems.append(
@@ -327,10 +326,16 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
         problems.append(
             Problem(
                 ProblemKind.HEAD,
-                _("The book says its last transaction is #%(head)s (%(hash)s) but the chain ends at #%(last)s "
-                  "(%(last_hash)s): transactions were removed or added behind the ledger's back.")
-                % {"head": book.head_seq, "hash": _short(book.head_hash), "last": last_seq,
-                   "last_hash": _short(prev_hash)},
+                _(
+                    "The book says its last transaction is #%(head)s (%(hash)s) but the chain ends at #%(last)s "
+                    "(%(last_hash)s): transactions were removed or added behind the ledger's back."
+                )
+                % {
+                    "head": book.head_seq,
+                    "hash": _short(book.head_hash),
+                    "last": last_seq,
+                    "last_hash": _short(prev_hash),
+                },
                 seq=min(book.head_seq, last_seq) + 1,
                 expected=book.head_seq,
                 found=last_seq,
@@ -366,10 +371,19 @@ def book_verify(*, book: Book, published_head: tuple[int, str] | None = None) ->
             problems.append(
                 Problem(
                     ProblemKind.TOTALS_DIFFER,
-                    _("The total of %(kind)s in %(month)s (%(unit)s) shows %(found)s in %(fn)s transactions, but its "
-                      "postings add up to %(expected)s in %(en)s.")
-                    % {"kind": kind, "month": f"{month:%Y-%m}", "unit": unit, "found": found[0], "fn": found[1],
-                       "expected": expected[0], "en": expected[1]},
+                    _(
+                        "The total of %(kind)s in %(month)s (%(unit)s) shows %(found)s in %(fn)s transactions, but its "
+                        "postings add up to %(expected)s in %(en)s."
+                    )
+                    % {
+                        "kind": kind,
+                        "month": f"{month:%Y-%m}",
+                        "unit": unit,
+                        "found": found[0],
+                        "fn": found[1],
+                        "expected": expected[0],
+                        "en": expected[1],
+                    },
                     expected=f"{expected[0]}/{expected[1]}",
                     found=f"{found[0]}/{found[1]}",
                 )

@@ -24,15 +24,27 @@ def entry(world: World, side: str) -> Transaction:
     def make() -> Transaction:
         book = services.book_for_community(community=world.community(side))
         cash = services.account_open(
-            book=book, code="fund:cash", name=_account_name(side), type=AccountType.ASSET,
-            owner_type=OwnerType.FUND, owner_id=1, non_negative=True,
+            book=book,
+            code="fund:cash",
+            name=_account_name(side),
+            type=AccountType.ASSET,
+            owner_type=OwnerType.FUND,
+            owner_id=1,
+            non_negative=True,
         )
         income = services.account_open(
-            book=book, code="fund:income", name="基金收入", type=AccountType.INCOME, owner_type=OwnerType.FUND,
+            book=book,
+            code="fund:income",
+            name="基金收入",
+            type=AccountType.INCOME,
+            owner_type=OwnerType.FUND,
             owner_id=1,
         )
         return services.transaction_post(
-            book=book, kind="fund.donation", memo=_memo(side), postings=[(cash, 12_300), (income, -12_300)],
+            book=book,
+            kind="fund.donation",
+            memo=_memo(side),
+            postings=[(cash, 12_300), (income, -12_300)],
             recorded_by=world.staff(side),
         )
 

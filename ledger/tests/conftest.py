@@ -42,8 +42,13 @@ def open_chart(book: Book) -> Chart:
         partner_income=acc("partner:12:income", "自习室 · 收入", AccountType.INCOME, OwnerType.PARTNER, PARTNER_ID),
         partner_costs=acc("partner:12:costs", "自习室 · 成本", AccountType.EXPENSE, OwnerType.PARTNER, PARTNER_ID),
         points_wallet=acc(
-            "resident:7:points", "志愿者积分", AccountType.ASSET, OwnerType.RESIDENT, RESIDENT_ID,
-            unit=Unit.PTS, non_negative=True,
+            "resident:7:points",
+            "志愿者积分",
+            AccountType.ASSET,
+            OwnerType.RESIDENT,
+            RESIDENT_ID,
+            unit=Unit.PTS,
+            non_negative=True,
         ),
         points_issued=acc(
             "community:points_issued", "已发放积分", AccountType.LIABILITY, OwnerType.COMMUNITY, None, unit=Unit.PTS

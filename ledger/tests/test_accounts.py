@@ -8,7 +8,12 @@ from linli.errors import Conflict, ValidationFailed
 def test_a_community_gets_one_book(world):
     book = services.book_for_community(community=world.community_a)
     assert services.book_for_community(community=world.community_a) == book
-    assert (book.kind, book.community, book.name, book.head_seq) == (BookKind.COMMUNITY, world.community_a, "康平社区", 0)
+    assert (book.kind, book.community, book.name, book.head_seq) == (
+        BookKind.COMMUNITY,
+        world.community_a,
+        "康平社区",
+        0,
+    )
 
 
 def test_only_communities_have_books(world):
@@ -37,7 +42,9 @@ def test_a_code_is_unique_in_its_book_only(book_a, book_b):
 
 
 def test_get_or_open_returns_the_same_account_and_refuses_a_different_one(book_a):
-    kwargs = dict(book=book_a, code="fund:cash", name="基金", type="asset", owner_type="fund", owner_id=1, non_negative=True)
+    kwargs = dict(
+        book=book_a, code="fund:cash", name="基金", type="asset", owner_type="fund", owner_id=1, non_negative=True
+    )
     first = services.account_get_or_open(**kwargs)
     assert services.account_get_or_open(**kwargs) == first
     with pytest.raises(Conflict) as exc:

@@ -18,7 +18,9 @@ def books(world, chart, chart_b):
 def test_books_lists_only_my_communities(world, books, login):
     staff_a = login(world.user("staff_a"))
     data = staff_a.get(f"{API}/books").json()
-    assert [(b["community_id"], b["community_name"], b["head_seq"]) for b in data] == [(world.community_a.pk, "康平社区", 2)]
+    assert [(b["community_id"], b["community_name"], b["head_seq"]) for b in data] == [
+        (world.community_a.pk, "康平社区", 2)
+    ]
 
 
 def test_accounts_with_balances(world, books, login):
@@ -32,9 +34,11 @@ def test_accounts_with_balances(world, books, login):
 
 def test_statement(world, books, login):
     cash = books[0].fund_cash
-    data = login(world.user("auditor_a")).get(
-        f"{API}/accounts/{cash.pk}/statement", {"start": "2000-01-01T00:00:00+08:00"}
-    ).json()
+    data = (
+        login(world.user("auditor_a"))
+        .get(f"{API}/accounts/{cash.pk}/statement", {"start": "2000-01-01T00:00:00+08:00"})
+        .json()
+    )
     assert (data["opening"], data["closing"]) == (0, 850_000)
     assert [line["amount"] for line in data["lines"]] == [1_000_000, -150_000]
     assert data["account"]["code"] == "fund:cash"
@@ -47,9 +51,11 @@ def test_trial_balance(world, books, login):
         {"unit": "CNY", "debit": 1_000_000, "credit": 1_000_000},
         {"unit": "PTS", "debit": 0, "credit": 0},
     ]
-    past = login(world.user("staff_a")).get(
-        f"{API}/communities/{world.community_a.pk}/trial-balance", {"at": "2000-01-01T00:00:00+08:00"}
-    ).json()
+    past = (
+        login(world.user("staff_a"))
+        .get(f"{API}/communities/{world.community_a.pk}/trial-balance", {"at": "2000-01-01T00:00:00+08:00"})
+        .json()
+    )
     assert all(row["balance"] == 0 for row in past["rows"])
 
 

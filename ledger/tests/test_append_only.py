@@ -121,5 +121,8 @@ def test_the_admin_cannot_add_change_or_delete(world, entry, login):
     assert client.get("/admin/ledger/transaction/add/").status_code == 403
     assert client.post(f"/admin/ledger/transaction/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert client.post(f"/admin/ledger/posting/{entry.postings.first().pk}/delete/", {"post": "yes"}).status_code == 403
-    assert client.post(f"/admin/ledger/account/{entry.postings.first().account_id}/change/", {"name": "x"}).status_code == 403
+    assert (
+        client.post(f"/admin/ledger/account/{entry.postings.first().account_id}/change/", {"name": "x"}).status_code
+        == 403
+    )
     assert Transaction.objects.filter(pk=entry.pk).exists()

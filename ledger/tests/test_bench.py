@@ -38,6 +38,8 @@ def test_the_command_refuses_a_database_with_ledger_rows(chart):
 
 def test_the_command_prints_a_table(db):
     out = io.StringIO()
-    call_command("ledger_bench", "--communities", "2", "--per-community", "30", "--months", "3", "--repeat", "1", stdout=out)
+    call_command(
+        "ledger_bench", "--communities", "2", "--per-community", "30", "--months", "3", "--repeat", "1", stdout=out
+    )
     assert "| baseline: SELECT count(*) FROM ledger_posting |" in out.getvalue()
     assert "book_verify" in out.getvalue()

@@ -45,7 +45,9 @@ def fresh_chart() -> Chart:
         city = node_create(kind=NodeKind.CITY, name="并发市", parent=None)
         district = node_create(kind=NodeKind.DISTRICT, name="并发区", parent=city)
         subdistrict = node_create(kind=NodeKind.SUBDISTRICT, name="并发街道", parent=district)
-    community = node_create(kind=NodeKind.COMMUNITY, name=f"并发社区{next(_books)}-{time.monotonic_ns()}", parent=subdistrict)
+    community = node_create(
+        kind=NodeKind.COMMUNITY, name=f"并发社区{next(_books)}-{time.monotonic_ns()}", parent=subdistrict
+    )
     return open_chart(services.book_for_community(community=community))
 
 

@@ -30,13 +30,19 @@ def test_refusals_are_in_chinese(chart):
         except Conflict as exc:
             message = str(exc.message)
         assert message == "基金 · 资金 余额不足：现有 ¥0.00，本笔需要 ¥1.00。"
-        assert services.transaction_reverse(
-            original=services.transaction_post(
-                book=chart.book, kind="fund.donation", memo="", postings=[(chart.fund_cash, 1), (chart.fund_income, -1)]
-            ),
-            memo="",
-            recorded_by=None,
-        ).memo == "冲销第 1 号凭证"
+        assert (
+            services.transaction_reverse(
+                original=services.transaction_post(
+                    book=chart.book,
+                    kind="fund.donation",
+                    memo="",
+                    postings=[(chart.fund_cash, 1), (chart.fund_income, -1)],
+                ),
+                memo="",
+                recorded_by=None,
+            ).memo
+            == "冲销第 1 号凭证"
+        )
 
 
 def test_the_console_is_in_chinese(world, chart, login):

@@ -9,7 +9,14 @@ from ledger.money import fen_from_yuan, format_amount, format_fen
 
 @pytest.mark.parametrize(
     ("fen", "shown"),
-    [(0, "¥0.00"), (5, "¥0.05"), (123456, "¥1,234.56"), (-150000, "-¥1,500.00"), (100_000_000_00, "¥100,000,000.00"), (None, "—")],
+    [
+        (0, "¥0.00"),
+        (5, "¥0.05"),
+        (123456, "¥1,234.56"),
+        (-150000, "-¥1,500.00"),
+        (100_000_000_00, "¥100,000,000.00"),
+        (None, "—"),
+    ],
 )
 def test_fen_are_shown_as_yuan(fen, shown):
     assert format_fen(fen) == shown

@@ -66,15 +66,24 @@ def test_a_statement_and_an_entry(world, books, login):
     entry = books[0].book.transactions.get(seq=2)
     page = client.get(f"/console/ledger/entries/{entry.pk}/").content.decode()
     assert entry.hash in page and entry.prev_hash in page and "楼道灯维修" in page
-    assert client.get(f"/console/ledger/accounts/{books[0].fund_cash.pk}/?start=2026-02-01&end=2026-01-01").status_code == 422
+    assert (
+        client.get(f"/console/ledger/accounts/{books[0].fund_cash.pk}/?start=2026-02-01&end=2026-01-01").status_code
+        == 422
+    )
 
 
 def test_an_entry_page_links_a_reversal_both_ways(world, books, login):
     original = books[0].book.transactions.get(seq=2)
     reversal = services.transaction_reverse(original=original, memo="录错了", recorded_by=world.user("staff_a"))
     client = as_user(login, world, "staff_a")
-    assert f"/console/ledger/entries/{reversal.pk}/" in client.get(f"/console/ledger/entries/{original.pk}/").content.decode()
-    assert f"/console/ledger/entries/{original.pk}/" in client.get(f"/console/ledger/entries/{reversal.pk}/").content.decode()
+    assert (
+        f"/console/ledger/entries/{reversal.pk}/"
+        in client.get(f"/console/ledger/entries/{original.pk}/").content.decode()
+    )
+    assert (
+        f"/console/ledger/entries/{original.pk}/"
+        in client.get(f"/console/ledger/entries/{reversal.pk}/").content.decode()
+    )
 
 
 def test_the_journal_filters_by_kind(world, books, login):
@@ -163,9 +172,7 @@ def test_the_verify_page_says_where_the_book_breaks(world, books, login):
 
     triggers.drop_trigger(connection, "ledger_transaction_no_update")
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE ledger_transaction SET memo = 'x' WHERE book_id = %s AND seq = 2", [books[0].book.pk]
-        )
+        cursor.execute("UPDATE ledger_transaction SET memo = 'x' WHERE book_id = %s AND seq = 2", [books[0].book.pk])
     body = as_user(login, world, "auditor_a").get("/console/ledger/verify/").content.decode()
     assert "最早出错的是第 2 号凭证" in body
     assert "hash_mismatch" in body and "triggers_missing" in body

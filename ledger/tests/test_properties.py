@@ -39,7 +39,9 @@ hours_ago = st.integers(min_value=0, max_value=24 * 400)  # entries up to ~13 mo
 operations = st.lists(
     st.one_of(
         # Move money from one CNY account to another (may hit the fund's non-negative rule).
-        st.tuples(st.just("transfer"), st.sampled_from(CNY_ACCOUNTS), st.sampled_from(CNY_ACCOUNTS), amounts, hours_ago),
+        st.tuples(
+            st.just("transfer"), st.sampled_from(CNY_ACCOUNTS), st.sampled_from(CNY_ACCOUNTS), amounts, hours_ago
+        ),
         # Donations and spending, the fund's two directions.
         st.tuples(st.just("donate"), amounts, hours_ago),
         st.tuples(st.just("spend"), amounts, hours_ago),
@@ -74,9 +76,7 @@ def would_overdraw(model: dict[int, int], accounts: dict[int, Account], lines: l
     net: dict[int, int] = defaultdict(int)
     for account_id, amount in lines:
         net[account_id] += amount
-    return any(
-        accounts[a].non_negative and accounts[a].sign * (model[a] + n) < 0 for a, n in net.items()
-    )
+    return any(accounts[a].non_negative and accounts[a].sign * (model[a] + n) < 0 for a, n in net.items())
 
 
 def actual_balances(chart: Chart) -> dict[int, int]:
@@ -95,7 +95,9 @@ def check_invariants(chart: Chart, model: dict[int, int], accounts: dict[int, Ac
     assert selectors.trial_balance(book=chart.book).balanced
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(ops=operations)
 def test_random_histories_keep_every_invariant(chart, ops):
     accounts = {a.pk: a for a in Account.objects.filter(book=chart.book)}
@@ -112,8 +114,11 @@ def test_random_histories_keep_every_invariant(chart, ops):
                 original, lines, key = entries[op[1] % len(entries)]
                 if op[0] == "retry":
                     again = services.transaction_post(
-                        book=chart.book, kind=original.kind, memo="retry",
-                        postings=[(accounts[a], n) for a, n in lines], idempotency_key=key,
+                        book=chart.book,
+                        kind=original.kind,
+                        memo="retry",
+                        postings=[(accounts[a], n) for a, n in lines],
+                        idempotency_key=key,
                     )
                     assert again.pk == original.pk
                     assert actual_balances(chart) == {a: model[a] for a in accounts}
@@ -146,8 +151,12 @@ def test_random_histories_keep_every_invariant(chart, ops):
                 key = f"op-{step}"
                 try:
                     txn = services.transaction_post(
-                        book=chart.book, kind=kind, memo=f"step {step}", postings=postings,
-                        occurred_at=now - dt.timedelta(hours=op[-1]), idempotency_key=key,
+                        book=chart.book,
+                        kind=kind,
+                        memo=f"step {step}",
+                        postings=postings,
+                        occurred_at=now - dt.timedelta(hours=op[-1]),
+                        idempotency_key=key,
                     )
                 except Conflict as exc:
                     assert exc.code == "insufficient_balance"
@@ -176,7 +185,9 @@ def test_random_histories_keep_every_invariant(chart, ops):
     length_hours=st.integers(min_value=1, max_value=24 * 400),
     granularity=st.sampled_from(["day", "month", "year"]),
 )
-def test_totals_by_kind_add_up_to_what_was_posted_in_the_period(world, chart, gifts, start_hours, length_hours, granularity):
+def test_totals_by_kind_add_up_to_what_was_posted_in_the_period(
+    world, chart, gifts, start_hours, length_hours, granularity
+):
     with transaction.atomic():
         now = timezone.now()
         start = now - dt.timedelta(hours=start_hours)
@@ -185,7 +196,10 @@ def test_totals_by_kind_add_up_to_what_was_posted_in_the_period(world, chart, gi
         for amount, ago, reverse in gifts:
             occurred_at = now - dt.timedelta(hours=ago)
             txn = services.transaction_post(
-                book=chart.book, kind="fund.donation", memo="", occurred_at=occurred_at,
+                book=chart.book,
+                kind="fund.donation",
+                memo="",
+                occurred_at=occurred_at,
                 postings=[(chart.fund_cash, amount), (chart.fund_income, -amount)],
             )
             inside = start <= occurred_at < end
@@ -203,4 +217,3 @@ def test_totals_by_kind_add_up_to_what_was_posted_in_the_period(world, chart, gi
         assert sum(t.count for t in totals) == expected_count
         assert book_verify(book=chart.book).ok
         transaction.set_rollback(True)
-

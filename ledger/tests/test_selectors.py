@@ -61,7 +61,10 @@ def test_trial_balance_now_and_in_the_past(spring):
     assert by_code["fund:spending"].debit == 50_000
     assert now.totals["CNY"] == (150_000, 150_000)
     march = selectors.trial_balance(book=spring.book, at=at(2026, 3, 31, 23, 59))
-    assert {r.account.code: r.balance for r in march.rows if r.balance} == {"fund:cash": 100_000, "fund:income": -100_000}
+    assert {r.account.code: r.balance for r in march.rows if r.balance} == {
+        "fund:cash": 100_000,
+        "fund:income": -100_000,
+    }
     assert march.balanced
 
 
@@ -156,7 +159,10 @@ def test_a_community_without_entries_has_no_book_yet(world):
 def test_journal_and_kinds(spring):
     assert [t.seq for t in selectors.transaction_list(book=spring.book)] == [4, 3, 2, 1]
     assert [t.seq for t in selectors.transaction_list(book=spring.book, kind="fund.spending")] == [4, 2]
-    assert [t.seq for t in selectors.transaction_list(book=spring.book, start=at(2026, 4, 1), end=at(2026, 5, 1))] == [3, 2]
+    assert [t.seq for t in selectors.transaction_list(book=spring.book, start=at(2026, 4, 1), end=at(2026, 5, 1))] == [
+        3,
+        2,
+    ]
     assert selectors.kinds_of(book=spring.book) == ["fund.donation", "fund.spending"]
 
 

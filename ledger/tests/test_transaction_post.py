@@ -105,7 +105,10 @@ def test_a_transaction_may_move_two_units_if_each_balances(chart):
         ],
     )
     assert sorted(txn.postings.values_list("unit", "amount")) == [
-        ("CNY", -300), ("CNY", 300), ("PTS", -5), ("PTS", 5),
+        ("CNY", -300),
+        ("CNY", 300),
+        ("PTS", -5),
+        ("PTS", 5),
     ]
 
 
@@ -132,7 +135,10 @@ def test_malformed_postings_are_refused(chart, postings, code):
 def test_an_account_of_another_book_is_refused(chart, chart_b):
     with pytest.raises(ValidationFailed) as exc:
         services.transaction_post(
-            book=chart.book, kind="fund.donation", memo="", postings=[(chart.fund_cash, 100), (chart_b.fund_income, -100)]
+            book=chart.book,
+            kind="fund.donation",
+            memo="",
+            postings=[(chart.fund_cash, 100), (chart_b.fund_income, -100)],
         )
     assert exc.value.code == "foreign_account"
     assert counts() == (0, 0)
@@ -186,11 +192,16 @@ def test_a_fund_cannot_spend_more_than_it_holds(chart):
 
 def test_a_volunteer_cannot_redeem_more_points_than_earned(chart):
     services.transaction_post(
-        book=chart.book, kind="volunteer.points_earned", memo="", postings=[(chart.points_wallet, 8), (chart.points_issued, -8)]
+        book=chart.book,
+        kind="volunteer.points_earned",
+        memo="",
+        postings=[(chart.points_wallet, 8), (chart.points_issued, -8)],
     )
     with pytest.raises(Conflict) as exc:
         services.transaction_post(
-            book=chart.book, kind="volunteer.points_redeemed", memo="",
+            book=chart.book,
+            kind="volunteer.points_redeemed",
+            memo="",
             postings=[(chart.points_issued, 9), (chart.points_wallet, -9)],
         )
     assert exc.value.code == "insufficient_balance"
@@ -200,10 +211,17 @@ def test_a_volunteer_cannot_redeem_more_points_than_earned(chart):
 
 def test_a_credit_normal_account_can_be_non_negative_too(chart):
     owed = services.account_open(
-        book=chart.book, code="partner:12:deposit", name="押金", type="liability", owner_type="partner",
-        owner_id=12, non_negative=True,
+        book=chart.book,
+        code="partner:12:deposit",
+        name="押金",
+        type="liability",
+        owner_type="partner",
+        owner_id=12,
+        non_negative=True,
     )
-    services.transaction_post(book=chart.book, kind="partner.deposit", memo="", postings=[(chart.partner_cash, 500), (owed, -500)])
+    services.transaction_post(
+        book=chart.book, kind="partner.deposit", memo="", postings=[(chart.partner_cash, 500), (owed, -500)]
+    )
     with pytest.raises(Conflict):
         services.transaction_post(
             book=chart.book, kind="partner.deposit_refund", memo="", postings=[(owed, 600), (chart.partner_cash, -600)]
@@ -216,7 +234,10 @@ def test_a_credit_normal_account_can_be_non_negative_too(chart):
 
 def test_accounts_without_the_rule_may_go_either_way(chart):
     services.transaction_post(
-        book=chart.book, kind="partner.expense", memo="", postings=[(chart.partner_costs, 400), (chart.partner_cash, -400)]
+        book=chart.book,
+        kind="partner.expense",
+        memo="",
+        postings=[(chart.partner_costs, 400), (chart.partner_cash, -400)],
     )
     assert balance(chart.partner_cash) == -400
 
@@ -231,7 +252,9 @@ def test_the_database_refuses_a_negative_balance_even_without_the_service(chart)
 def test_several_postings_to_one_account_count_by_their_net(chart):
     donate(chart, 100)
     txn = services.transaction_post(
-        book=chart.book, kind="test.net", memo="",
+        book=chart.book,
+        kind="test.net",
+        memo="",
         postings=[(chart.fund_cash, -100), (chart.fund_cash, 50), (chart.fund_income, 50)],
     )
     assert txn.postings.count() == 3

@@ -127,7 +127,10 @@ def test_a_changed_cached_balance_is_reported_with_the_account(history):
     assert report.first_broken_seq is None
     (problem,) = report.problems
     assert (problem.kind, problem.account_code, problem.expected, problem.found) == (
-        ProblemKind.BALANCE_DIFFERS, "partner:12:cash", 0, 100,
+        ProblemKind.BALANCE_DIFFERS,
+        "partner:12:cash",
+        0,
+        100,
     )
 
 
@@ -218,9 +221,12 @@ def test_any_edited_entry_is_pinpointed(chart, amounts, target, column):
             # Both postings, so the entry still balances: only the hash can tell.
             sql("UPDATE ledger_posting SET amount = amount * 2 WHERE transaction_id = %s", [victim.pk])
         elif column == "occurred_at":
-            sql("UPDATE ledger_transaction SET occurred_at = recorded_at - INTERVAL '1 day' WHERE id = %s"
-                if connection.vendor == "postgresql" else
-                "UPDATE ledger_transaction SET occurred_at = datetime(occurred_at, '-1 day') WHERE id = %s", [victim.pk])
+            sql(
+                "UPDATE ledger_transaction SET occurred_at = recorded_at - INTERVAL '1 day' WHERE id = %s"
+                if connection.vendor == "postgresql"
+                else "UPDATE ledger_transaction SET occurred_at = datetime(occurred_at, '-1 day') WHERE id = %s",
+                [victim.pk],
+            )
         else:
             value = {"memo": "改过的", "kind": "fund.other", "source_id": "999"}[column]
             sql(f"UPDATE ledger_transaction SET {column} = %s WHERE id = %s", [value, victim.pk])
