@@ -7,6 +7,7 @@ there it changes nothing and prints the logins. To start over, delete the databa
 
 from __future__ import annotations
 
+import importlib
 import time
 
 from django.conf import settings
@@ -15,6 +16,10 @@ from django.db import transaction
 
 from demo.build import build_places_and_people, demo_exists
 from demo.logins import FEATURED, create_logins, login_conflicts, login_table
+
+
+# Order matters: partners sign agreements for rooms that spaces creates.
+APP_LOADERS = ["spaces.demo", "partners.demo"]
 
 
 class Command(BaseCommand):
@@ -42,8 +47,10 @@ class Command(BaseCommand):
                 "published password. Run with DJANGO_DEBUG=1 (make demo does), or pass --force on a showcase server."
             )
         if demo_exists():
+            # Apps added since the last run still get their demo data: their loaders are idempotent.
+            self._load_apps(verbose)
             if verbose:
-                self.stdout.write("演示数据已存在，未做改动。/ The demo data is already there; nothing changed.\n")
+                self.stdout.write("演示数据已存在。/ The demo data is already there.\n")
                 self._print_logins()
             return
         taken = login_conflicts()
@@ -58,6 +65,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             summary = build_places_and_people(small=small, featured=FEATURED)
             create_logins(summary.featured)
+        self._load_apps(verbose)
         elapsed = time.monotonic() - started
         if not verbose:
             return
@@ -74,6 +82,12 @@ class Command(BaseCommand):
             f"特殊群体 / Vulnerable groups: {tagged}；80岁以上 {summary.aged_80_plus} 人（按年龄自动 / 80+ by age）.\n"
         )
         self._print_logins()
+
+    def _load_apps(self, verbose: bool) -> None:
+        """Each mechanism's app brings its own demo data (rooms, partners, …) in ``<app>.demo``."""
+        for module_name in APP_LOADERS:
+            module = importlib.import_module(module_name)
+            module.load_demo(stdout=self.stdout if verbose else None)
 
     def _print_logins(self) -> None:
         self.stdout.write("演示账号 / Demo logins (http://127.0.0.1:8000/accounts/login/):\n")
