@@ -42,6 +42,7 @@ def test_from_a_call_to_a_signed_agreement_through_the_pages(pw, staff):
     staff.post(f"/console/partners/calls/{call.pk}/status/", {"action": "publish"})
     call.refresh_from_db()
     assert call.status == CallStatus.OPEN
+    assert "data:image/svg+xml" in staff.get(f"/console/partners/calls/{call.pk}/").content.decode(), "poster QR code"
 
     Client().post(
         f"/c/partners/calls/{call.pk}/apply/",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePath
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,6 +40,7 @@ from partners.forms import (
 from partners.models import (
     AgreementStatus,
     ApplicationStatus,
+    CallStatus,
     LogEntity,
     PartnerKind,
     PartnerStatus,
@@ -274,17 +277,13 @@ def call_list(request):
     )
 
 
-def _call_kwargs(form) -> dict:
-    return dict(form.cleaned_data)
-
-
 @login_required
 def call_create(request):
     community = _need(request, Cap.PARTNER_MANAGE)
     form = CallForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            call = services.call_create(actor=request.scope, community=community, **_call_kwargs(form))
+            call = services.call_create(actor=request.scope, community=community, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
@@ -293,6 +292,14 @@ def call_create(request):
     return render(
         request, "partners/form.html", {"form": form, "title": _("New recruitment call"), "community": community}
     )
+
+
+def _poster_qr(request, call) -> str | None:
+    """A QR code of the public call page, for posters in the building and WeChat groups."""
+    if call.status == CallStatus.DRAFT:
+        return None
+    url = request.build_absolute_uri(reverse("partners_public:call", kwargs={"call_id": call.pk}))
+    return segno.make(url, micro=False).svg_data_uri(scale=5, border=2)
 
 
 @login_required
@@ -308,6 +315,7 @@ def call_detail(request, call_id: int):
             ),
             "log": selectors.subject_log(community_id=call.community_id, entity=LogEntity.CALL, object_id=call.pk),
             "can_manage": _can_manage(request, call.community_id),
+            "qr": _poster_qr(request, call),
         },
     )
 
@@ -321,7 +329,7 @@ def call_edit(request, call_id: int):
     form = CallForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.call_update(actor=request.scope, call=call, **_call_kwargs(form))
+            services.call_update(actor=request.scope, call=call, **form.cleaned_data)
         except DomainError as exc:
             _form_error(form, exc)
         else:
