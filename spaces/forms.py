@@ -67,6 +67,12 @@ class RoomForm(forms.Form):
         if not photos:
             del self.fields["remove_photos"]
 
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("A photo may be 5 MB at most."))
+        return photo
+
     @property
     def hour_fields(self):
         return [self[f"hours_{day}"] for day in range(7)]

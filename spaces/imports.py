@@ -29,6 +29,7 @@ from orgs.roles import Cap
 from orgs.scope import Scope
 from spaces import hours, services
 from spaces.models import ImportStatus, Room, RoomFunction, RoomImport
+from spaces.selectors import standard_for_community
 
 logger = logging.getLogger(__name__)
 
@@ -291,7 +292,7 @@ def import_preview(*, actor: Scope, community: OrgNode, data: bytes, filename: s
     )
 
 
-def _fields(clean: dict[str, Any], ctx: _Context, functions: dict[int, RoomFunction], buildings: dict[int, OrgNode]):
+def _fields(clean: dict[str, Any], functions: dict[int, RoomFunction], buildings: dict[int, OrgNode]) -> services.RoomFields:
     return services.RoomFields(
         name=clean["name"],
         function=functions[clean["function_id"]],
@@ -332,7 +333,7 @@ def import_commit(*, actor: Scope, batch: RoomImport) -> RoomImport:
     refused = []
     for row in rows:
         clean = row["clean"]
-        fields = _fields(clean, ctx, functions, buildings)
+        fields = _fields(clean, functions, buildings)
         try:
             existing = ctx.existing.get(clean["name"])
             if existing is not None:
@@ -381,8 +382,6 @@ def _header_style(ws) -> None:
 
 
 def _functions_sheet(wb: Workbook, community: OrgNode | None) -> None:
-    from spaces.selectors import standard_for_community
-
     ws = wb.create_sheet("功能")
     ws.append(["功能", "代码", "说明", "本市标准"])
     levels: dict[int, str] = {}

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from linli.errors import NotFound
 from orgs.models import NodeKind, OrgNode
@@ -379,6 +379,6 @@ def public_rooms(*, community: OrgNode) -> list[Room]:
     return list(
         Room.objects.filter(community=community, is_active=True)
         .select_related("function", "building")
-        .prefetch_related(Prefetch("photos"))
+        .prefetch_related("photos")
         .order_by("floor", "name")
     )

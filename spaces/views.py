@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -130,8 +131,11 @@ def room_create(request):
     form = _room_form(request, community, initial={"is_active": True, "capacity": 0})
     if request.method == "POST" and form.is_valid():
         try:
-            room = services.room_create(actor=request.scope, community=community, fields=_fields_from(form, community))
-            _save_photos(request, form, room)
+            # The room and its first photo together: a refused photo must not leave a room behind
+            # that the corrected form would then find already taken.
+            with transaction.atomic():
+                room = services.room_create(actor=request.scope, community=community, fields=_fields_from(form, community))
+                _save_photos(request, form, room)
         except DomainError as exc:
             form.add_error(None, _error_text(exc))
         else:
@@ -147,8 +151,9 @@ def room_edit(request, room_id: int):
     form = _room_form(request, room.community, initial=RoomForm.initial_for(room), photos=photos)
     if request.method == "POST" and form.is_valid():
         try:
-            services.room_update(actor=request.scope, room=room, fields=_fields_from(form, room.community))
-            _save_photos(request, form, room)
+            with transaction.atomic():
+                services.room_update(actor=request.scope, room=room, fields=_fields_from(form, room.community))
+                _save_photos(request, form, room)
         except DomainError as exc:
             form.add_error(None, _error_text(exc))
         else:

@@ -74,8 +74,10 @@ def _whole_minute(moment: dt.datetime) -> dt.datetime:
 
 def _lock_room(room: Room) -> Room:
     """Re-read the room under a row lock (PostgreSQL; a no-op on SQLite, where the transaction
-    already holds the write lock). Bookings of a room, and changes to its hours, queue here."""
-    return Room.objects.select_for_update().select_related("community").get(pk=room.pk)
+    already holds the write lock). Bookings of a room, and changes to its hours, queue here.
+    ``of=("self",)``: the joined community row is read, not locked — other rooms of the community
+    and other apps' writes to it do not wait."""
+    return Room.objects.select_for_update(of=("self",)).select_related("community").get(pk=room.pk)
 
 
 def _require_open(room: Room) -> None:

@@ -126,7 +126,7 @@ def room_update(*, actor: Scope | None, room: Room, fields: RoomFields) -> Room:
     use, or opening hours that no longer cover a booking (cancel or move those first)."""
     require_manage(actor, room.community_id)
     # Lock the room: a booking made meanwhile must be judged against the hours saved here.
-    room = Room.objects.select_for_update().select_related("community").get(pk=room.pk)
+    room = Room.objects.select_for_update(of=("self",)).select_related("community").get(pk=room.pk)
     fields = check_room_fields(community=room.community, fields=fields)
     if _name_taken(room.community, fields.name, exclude_pk=room.pk):
         raise Conflict(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from orgs.models import OrgNode
 from spaces import hours, services
@@ -69,3 +72,9 @@ def book(
         holder_name=holder,
         title=title,
     )
+
+
+def png(size: tuple[int, int] = (8, 8)) -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 60, 40)).save(buf, format="PNG")
+    return SimpleUploadedFile("room.png", buf.getvalue(), content_type="image/png")

@@ -10,12 +10,13 @@ import json
 import threading
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import Client
 from django.utils.translation import override
 
 from linli.errors import Conflict
-from spaces.models import Booking, BookingStatus
+from orgs.models import OrgNode
+from spaces.models import Booking, BookingStatus, Room
 from spaces.services import bookings as booking_services
 from spaces.tests.factories import at, book, day, make_room
 
@@ -163,3 +164,24 @@ def test_concurrent_cancels_of_one_booking_change_it_once(world):
     assert sum(1 for _i, r in results if isinstance(r, Booking)) == 1
     assert all(r.code == "already_cancelled" for _i, r in results if isinstance(r, Conflict))
     assert booking.history.filter(status=BookingStatus.CANCELLED).count() == 1
+
+
+def test_a_booking_locks_its_room_row_and_nothing_else(world):
+    """Bookings of one room queue on the room's row; the community's row and other rooms stay free."""
+    room = make_room(world.community_a, "书法室")
+    other = make_room(world.community_a, "多功能厅", function="multipurpose")
+
+    def probe(_i):
+        with transaction.atomic():
+            OrgNode.objects.select_for_update(nowait=True).get(pk=room.community_id)
+            Room.objects.select_for_update(nowait=True).get(pk=other.pk)
+            try:
+                Room.objects.select_for_update(nowait=True).get(pk=room.pk)
+            except DatabaseError:
+                return "room locked"
+            return "room free"
+
+    with transaction.atomic():
+        booking_services._lock_room(room)
+        outcome = run_together(probe, n=1)
+    assert outcome == [(0, "room locked")]

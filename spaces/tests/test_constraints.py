@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from spaces.models import Booking, BookingStatus
 from spaces.tests.factories import at, day
@@ -54,8 +55,6 @@ def test_postgres_allows_back_to_back_other_rooms_and_cancelled_rows(world, room
     raw(rooms["a"], "09:00", "11:00")
     raw(rooms["a"], "11:00", "12:00")  # half-open ranges: touching is not overlapping
     raw(rooms["a2"], "09:00", "11:00")
-    from django.utils import timezone
-
     raw(rooms["a"], "09:00", "11:00", status=BookingStatus.CANCELLED, cancelled_at=timezone.now())
     assert Booking.objects.count() == 4
 
@@ -70,8 +69,6 @@ def test_postgres_refuses_a_move_onto_another_booking(world, rooms):
 
 @pytest.mark.postgres
 def test_postgres_refuses_reviving_a_cancelled_booking_onto_a_taken_time(world, rooms):
-    from django.utils import timezone
-
     old = raw(rooms["a"], "09:00", "11:00", status=BookingStatus.CANCELLED, cancelled_at=timezone.now())
     raw(rooms["a"], "09:00", "11:00")
     with pytest.raises(IntegrityError), transaction.atomic():

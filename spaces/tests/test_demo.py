@@ -4,8 +4,8 @@ import io
 
 import pytest
 
-from spaces import demo
-from spaces.models import Booking, BookingSeries, Room, SpaceStandard
+from spaces import demo, hours
+from spaces.models import Booking, BookingSeries, Room, RoomFunction, SpaceStandard
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,6 @@ def test_heshan_lent_rooms_add_up_to_the_reported_1011_m2():
 
 
 def test_every_plan_names_known_functions_valid_hours_and_its_own_rooms():
-    from spaces import hours
-    from spaces.models import RoomFunction
-
     codes = set(RoomFunction.objects.values_list("code", flat=True))
     for name, plan in demo.PLANS.items():
         names = [r.name for r in plan.rooms]

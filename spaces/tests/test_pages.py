@@ -3,14 +3,16 @@
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from orgs.selectors import SESSION_KEY
 from spaces import services
-from spaces.models import Booking, BookingSeries, BookingStatus, Room
-from spaces.tests.factories import book, day, make_room
+from spaces.forms import RoomForm
+from spaces.models import Booking, BookingSeries, BookingStatus, Room, RoomFunction, RoomPhoto
+from spaces.tests.factories import book, day, make_room, png
 
 pytestmark = pytest.mark.django_db
 
@@ -113,8 +115,6 @@ def test_viewers_see_but_cannot_change(world, rooms, objects, login):
 
 def test_create_and_edit_a_room(world, login):
     staff = login(world.user("staff_a"))
-    from spaces.models import RoomFunction
-
     form = {
         "name": "瑜伽室", "function": RoomFunction.objects.get(code="yoga").pk, "area_m2": "80", "capacity": "20",
         "building": str(world.building_a1.pk), "floor": "3", "facilities": "瑜伽垫、镜墙", "description": "",
@@ -229,3 +229,21 @@ def test_switching_community_changes_the_rooms_shown(world, rooms, client):
     session.save()
     page = client.get("/console/spaces/").content.decode()
     assert "手工坊" in page and "书法室" not in page
+
+
+def test_photos_through_the_edit_form(world, rooms, login):
+    staff = login(world.user("staff_a"))
+    room = rooms["a"]
+    form = {k: v for k, v in RoomForm.initial_for(room).items() if v is not None}
+    form["also_functions"] = []
+    form["is_active"] = "on"
+    response = staff.post(f"/console/spaces/rooms/{room.pk}/edit/", {**form, "photo": png(), "photo_caption": "作品墙"})
+    assert response.status_code == 302
+    photo = RoomPhoto.objects.get(room=room)
+    assert photo.caption == "作品墙"
+    page = staff.get(f"/console/spaces/rooms/{room.pk}/").content.decode()
+    assert photo.image.url in page
+    not_an_image = staff.post(f"/console/spaces/rooms/{room.pk}/edit/", {**form, "photo": SimpleUploadedFile("x.png", b"no", "image/png")})
+    assert not_an_image.status_code == 200 and "photo" in not_an_image.context["form"].errors
+    staff.post(f"/console/spaces/rooms/{room.pk}/edit/", {**form, "remove_photos": [str(photo.pk)]})
+    assert not RoomPhoto.objects.filter(room=room).exists()

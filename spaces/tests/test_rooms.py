@@ -1,16 +1,12 @@
 """room_create, room_update and photos."""
 
-import io
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from orgs.scope import Scope
 from spaces import hours, services
 from spaces.models import Room, RoomFunction, RoomPhoto
-from spaces.tests.factories import book, day, make_room
+from spaces.tests.factories import book, day, make_room, png
 
 pytestmark = pytest.mark.django_db
 
@@ -110,12 +106,6 @@ def test_a_room_with_future_bookings_cannot_be_taken_out_of_use(world, rooms):
     services.booking_cancel(actor=None, booking=booking, reason="停用")
     services.room_update(actor=None, room=rooms["a"], fields=fields_of(rooms["a"], is_active=False))
     assert not Room.objects.get(pk=rooms["a"].pk).is_active
-
-
-def png(size=(8, 8)) -> SimpleUploadedFile:
-    buf = io.BytesIO()
-    Image.new("RGB", size, (200, 60, 40)).save(buf, format="PNG")
-    return SimpleUploadedFile("room.png", buf.getvalue(), content_type="image/png")
 
 
 def test_photos_are_added_and_removed(world, rooms):
