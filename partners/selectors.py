@@ -57,25 +57,25 @@ def partner_ids_for_user(scope: Scope) -> frozenset[int]:
     they still hold ``Cap.PARTNER_PORTAL`` (a revoked grant closes the portal at once).
 
     Cached on the scope, which lives for one request."""
-    cache = scope.__dict__
-    if "_partner_ids" not in cache:
-        if not scope.is_authenticated:
-            ids: frozenset[int] = frozenset()
-        else:
+    ids = getattr(scope, "_partner_ids", None)
+    if ids is None:
+        ids = frozenset()
+        if scope.is_authenticated:
             ids = frozenset(
                 PartnerMember.objects.filter(
                     user=scope.user, community_id__in=scope.community_ids(Cap.PARTNER_PORTAL)
                 ).values_list("partner_id", flat=True)
             )
-        cache["_partner_ids"] = ids
-    return cache["_partner_ids"]
+        scope._partner_ids = ids
+    return ids
 
 
 def _visible(qs: QuerySet, scope: Scope, cap: str, *, portal: bool, partner_field: str = "partner_id") -> QuerySet:
     """Rows staff may see with ``cap``, plus (``portal``) rows of the user's own partners."""
     # PARTNER_PORTAL is held at community level but reaches only the member's own partner:
     # filtering by it here would hand partner staff every partner of their community.
-    assert cap != Cap.PARTNER_PORTAL, "portal access goes through partner_ids_for_user"
+    if cap == Cap.PARTNER_PORTAL:
+        raise ValueError("portal access goes through partner_ids_for_user, not a capability filter")
     staff = scope.filter(qs, cap)
     if not portal:
         return staff

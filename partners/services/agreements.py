@@ -60,8 +60,9 @@ TERM_FIELDS = (
 
 
 def lock_partner(partner: Partner) -> Partner:
-    """Lock the partner row, then re-read it. Signing and exiting both start here, so they
-    take their locks in the same order (partner, then agreement) and cannot deadlock."""
+    """Lock the partner row and re-read its status. Signing and exit both start here, so they
+    take their locks in the same order (the partner, then its rooms inside the spaces app) and
+    cannot deadlock; an exit waits for a signing in progress, and the other way round."""
     locked = Partner.objects.select_for_update().get(pk=partner.pk)
     partner.status = locked.status
     return partner
@@ -246,9 +247,7 @@ def agreement_sign(
 
 
 @transaction.atomic
-def agreement_terminate(
-    *, actor: Scope | None, agreement: Agreement, reason: str, _partner_exiting: bool = False
-) -> Agreement:
+def agreement_terminate(*, actor: Scope | None, agreement: Agreement, reason: str) -> Agreement:
     """End a signed agreement early; its bookings from tomorrow on are released."""
     require(actor, Cap.PARTNER_MANAGE, agreement.community_id)
     reason = require_reason(reason)
@@ -397,11 +396,7 @@ def commitment_entry_record(
     today = today or timezone.localdate()
     if occurred_on > today:
         raise ValidationFailed(_("Progress cannot be recorded for a future date."), code="bad_dates")
-    last_day = (
-        agreement.terminated_at.astimezone(timezone.get_current_timezone()).date()
-        if agreement.terminated_at
-        else agreement.ends_on
-    )
+    last_day = timezone.localtime(agreement.terminated_at).date() if agreement.terminated_at else agreement.ends_on
     if not agreement.starts_on <= occurred_on <= min(agreement.ends_on, last_day):
         raise ValidationFailed(_("The date is outside the agreement's term."), code="bad_dates")
     if not isinstance(quantity, int) or quantity < 1:

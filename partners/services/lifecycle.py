@@ -180,13 +180,12 @@ def partner_reinstate(*, actor: Scope | None, partner: Partner, reason: str = ""
 def partner_exit(*, actor: Scope | None, partner: Partner, reason: str) -> Partner:
     """End the partnership: agreements in force are terminated (their future bookings released),
     drafts are cancelled, and the partner leaves the public pages. Final."""
-    from partners.services.agreements import agreement_cancel, agreement_terminate
+    from partners.services.agreements import agreement_cancel, agreement_terminate, lock_partner
 
     require(actor, Cap.PARTNER_MANAGE, partner.community_id)
     reason = require_reason(reason)
-    # Lock the partner row first so that no agreement is signed while it exits.
-    Partner.objects.select_for_update().filter(pk=partner.pk).first()
-    partner.refresh_from_db()
+    # The partner row first (as signing does), so that no agreement is signed while it exits.
+    lock_partner(partner)
     transition(
         partner,
         entity=LogEntity.PARTNER,
@@ -199,7 +198,7 @@ def partner_exit(*, actor: Scope | None, partner: Partner, reason: str) -> Partn
         fields={"status_changed_at": timezone.now()},
     )
     for agreement in partner.agreements.filter(status=AgreementStatus.SIGNED, ends_on__gte=timezone.localdate()):
-        agreement_terminate(actor=actor, agreement=agreement, reason=reason, _partner_exiting=True)
+        agreement_terminate(actor=actor, agreement=agreement, reason=reason)
     for agreement in partner.agreements.filter(status=AgreementStatus.DRAFT):
         agreement_cancel(actor=actor, agreement=agreement, reason=reason)
     return partner

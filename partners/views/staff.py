@@ -228,10 +228,10 @@ def member_remove(request, member_id: int):
 @login_required
 def partner_history(request, partner_id: int):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id)
-    records = list(partner.history.select_related("history_user").order_by("-history_date")[:100])
+    records = list(partner.history.select_related("history_user").order_by("-history_date", "-history_id")[:101])
     changes = []
-    for record in records:
-        prev = record.prev_record
+    # Newest first: each record's predecessor is the next one in the list (no query per row).
+    for record, prev in zip(records[:100], records[1:] + [None], strict=False):
         diff = record.diff_against(prev).changes if prev else []
         changes.append({"record": record, "fields": [c.field for c in diff]})
     return render(
