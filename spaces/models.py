@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from spaces import hours
 from spaces.constraints import PostgresExclusionConstraint, half_open
+from spaces.text import join_list
 
 
 class RoomFunction(models.Model):
@@ -234,7 +235,7 @@ class BookingSeries(models.Model):
 
     @property
     def weekdays_display(self) -> str:
-        return "、".join(str(hours.WEEKDAY_NAMES[d]) for d in sorted(self.weekdays))
+        return join_list(hours.WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
 
 
 class Booking(models.Model):

@@ -76,3 +76,4 @@ def when_text(starts_at: dt.datetime, ends_at: dt.datetime) -> str:
         return f"{local(starts_at):%Y-%m-%d %H:%M} – {local(ends_at):%Y-%m-%d %H:%M}"
     day, start, end = span
     return f"{day:%Y-%m-%d} {hours.WEEKDAY_NAMES[day.weekday()]} {hours.hhmm(start)}–{hours.hhmm(end)}"
+

@@ -33,6 +33,7 @@ from orgs.scope import Scope
 from spaces import hours
 from spaces.models import Booking, BookingSeries, BookingStatus, HolderKind, Room
 from spaces.services._common import aware, clean_text, day_minutes, local, require_manage, user_of, when_text
+from spaces.text import aside, join_groups, join_list
 
 MAX_SERIES_DAYS = 731  # two years: long enough for a renewed partner agreement
 OVERLAP_CONSTRAINT = "booking_no_overlap"
@@ -140,7 +141,7 @@ def overlapping(room: Room, ranges: Sequence[Range], *, exclude_ids: Sequence[in
 
 
 def clash_text(booking: Booking) -> str:
-    return f"{when_text(booking.starts_at, booking.ends_at)} {booking.holder_name}（{booking.title}）"
+    return aside(f"{when_text(booking.starts_at, booking.ends_at)} {booking.holder_name}", booking.title)
 
 
 def _clash_details(clashes: list[tuple[int, Booking]], ranges: Sequence[Range]) -> list[dict]:
@@ -175,9 +176,9 @@ def _one_clash(room: Room, clashes: list[tuple[int, Booking]], ranges: Sequence[
 
 def _series_clash(room: Room, clashes: list[tuple[int, Booking]], ranges: Sequence[Range]) -> Conflict:
     dates = sorted({index for index, _booking in clashes})
-    listed = "；".join(
+    listed = join_groups(
         f"{local(ranges[index][0]).date():%Y-%m-%d}: "
-        + "、".join(f"{when_text(b.starts_at, b.ends_at)} {b.holder_name}（{b.title}）" for i, b in clashes if i == index)
+        + join_list(clash_text(b) for i, b in clashes if i == index)
         for index in dates
     )
     return Conflict(
@@ -306,7 +307,7 @@ def _time_minutes(value: dt.time) -> int:
 
 
 def _dates_text(dates: Sequence[dt.date]) -> str:
-    return "、".join(f"{d:%Y-%m-%d}" for d in dates)
+    return join_list(f"{d:%Y-%m-%d}" for d in dates)
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from orgs.scope import Scope
 from spaces import hours
 from spaces.models import Booking, BookingStatus, Room, RoomFunction, RoomPhoto
 from spaces.services._common import clean_text, day_minutes, require_manage, when_text
+from spaces.text import aside, join_list
 
 MAX_AREA_M2 = 100_000
 MAX_CAPACITY = 10_000
@@ -143,7 +144,7 @@ def room_update(*, actor: Scope | None, room: Room, fields: RoomFields) -> Room:
         )
     stranded = [b for b in future if not _inside(fields.week, b)]
     if stranded:
-        shown = "、".join(f"{when_text(b.starts_at, b.ends_at)}（{b.holder_name}）" for b in stranded[:10])
+        shown = join_list(aside(when_text(b.starts_at, b.ends_at), b.holder_name) for b in stranded[:10])
         more = len(stranded) - 10
         raise Conflict(
             _("The new opening hours would leave %(n)s bookings outside them: %(list)s%(more)s. Move or cancel them first.")
