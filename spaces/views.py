@@ -55,6 +55,11 @@ def _period(request, default_kind: str = "week") -> utilisation.Period:
     return utilisation.period_of(kind, _date_param(request, "date", timezone.localdate()))
 
 
+def _can_compare(request) -> bool:
+    """Someone who sees the rooms of several communities (a subdistrict officer) compares them."""
+    return len(request.scope.community_ids(Cap.SPACE_VIEW)) > 1
+
+
 def _error_text(exc: DomainError) -> str:
     return str(exc.message)
 
@@ -88,6 +93,7 @@ def overview(request):
             "idle_hours": round(sum(s.minutes for s in slots) / 60, 1),
             "idle_count": len(slots),
             "can_manage": request.scope.has(Cap.SPACE_MANAGE, community.pk),
+            "can_compare": _can_compare(request),
         },
     )
 
@@ -479,7 +485,13 @@ def space_report(request):
     return render(
         request,
         "spaces/report.html",
-        {"community": community, "r": report, "period": period, "kinds": utilisation.PERIOD_KINDS},
+        {
+            "community": community,
+            "r": report,
+            "period": period,
+            "kinds": utilisation.PERIOD_KINDS,
+            "can_compare": _can_compare(request),
+        },
     )
 
 
@@ -503,7 +515,7 @@ def utilisation_page(request):
             "heat": utilisation.heatmap(rooms, period, bookings),
             "trend": utilisation.trend(rooms, utilisation.recent_periods(trend_kind, today, 8 if trend_kind == "week" else 6)),
             "slots": utilisation.idle_slots(rooms),
-            "can_compare": len(request.scope.community_ids(Cap.SPACE_VIEW)) > 1,
+            "can_compare": _can_compare(request),
             "can_manage": request.scope.has(Cap.SPACE_MANAGE, community.pk),
         },
     )

@@ -88,7 +88,7 @@ def _require_open(room: Room) -> None:
 
 def hours_sentence(room: Room) -> str:
     """'Mon–Fri 08:30–12:00, 14:00–21:00; Sat, Sun 09:00–17:00'."""
-    return "; ".join(f"{days} {periods}" for days, periods in room.hours_display)
+    return join_groups(f"{days} {periods}" for days, periods in room.hours_display)
 
 
 def hours_refusal(room: Room, starts_at: dt.datetime, ends_at: dt.datetime) -> str | None:

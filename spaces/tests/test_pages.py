@@ -182,8 +182,9 @@ def test_the_officer_compares_the_subdistrict_s_communities(world, rooms, object
     officer = login(world.user("officer"))
     page = officer.get("/console/spaces/compare/?period=week&date=2030-03-04").content.decode()
     assert "康平社区" in page and "溡源社区" in page and "辛店街道" in page
-    utilisation_page = officer.get("/console/spaces/utilisation/").content.decode()
-    assert "/console/spaces/compare/" in utilisation_page
+    for url in ("/console/spaces/", "/console/spaces/utilisation/", "/console/spaces/report/"):
+        assert 'href="/console/spaces/compare/"' in officer.get(url).content.decode(), url
+    assert 'href="/console/spaces/compare/"' not in login(world.user("staff_a")).get("/console/spaces/").content.decode()
     staff_page = login(world.user("staff_a")).get("/console/spaces/compare/").content.decode()
     assert "溡源社区" not in staff_page
 
