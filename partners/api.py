@@ -111,6 +111,11 @@ class ApplicationIn(Schema):
     consent: bool
 
 
+class ContactOut(Schema):
+    contact_name: str
+    contact_phone: str
+
+
 class ApplicationReceipt(Schema):
     id: int
     status: str
@@ -551,6 +556,19 @@ def application_reject(request, application_id: int, payload: ReasonIn):
     return services.application_reject(actor=request.scope, application=application, reason=payload.reason)
 
 
+@router.post(
+    "/applications/{application_id}/contact",
+    response=ContactOut,
+    summary="The applicant's full contact number (give a reason; logged)",
+)
+def application_contact(request, application_id: int, payload: ReasonIn):
+    application = selectors.application_get_for_user(
+        scope=request.scope, application_id=application_id, cap=Cap.PARTNER_MANAGE
+    )
+    phone = services.contact_reveal(actor=request.scope, record=application, reason=payload.reason)
+    return ContactOut(contact_name=application.contact_name, contact_phone=phone)
+
+
 # --- Agreements, commitments, slots ----------------------------------------------------------
 # (declared before "/{partner_id}" so that the literal paths win)
 
@@ -757,6 +775,15 @@ def partner_reinstate(request, partner_id: int, payload: ReasonIn):
 def partner_exit(request, partner_id: int, payload: ReasonIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     return services.partner_exit(actor=request.scope, partner=partner, reason=payload.reason)
+
+
+@router.post(
+    "/{partner_id}/contact", response=ContactOut, summary="The partner's full contact number (give a reason; logged)"
+)
+def partner_contact(request, partner_id: int, payload: ReasonIn):
+    partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
+    phone = services.contact_reveal(actor=request.scope, record=partner, reason=payload.reason)
+    return ContactOut(contact_name=partner.contact_name, contact_phone=phone)
 
 
 @router.get("/{partner_id}/log", response=list[LogOut], summary="Every step, with who and when")

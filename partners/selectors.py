@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,7 @@ from orgs.roles import Cap
 from orgs.scope import Scope
 from partners.models import (
     Agreement,
+    AgreementSlot,
     AgreementStatus,
     Application,
     ApplicationDocument,
@@ -196,7 +197,12 @@ def agreement_list_for_user(
         qs = qs.filter(status=status)
     if partner is not None:
         qs = qs.filter(partner=partner)
-    return qs.select_related("partner").annotate(n_commitments=Count("commitments")).order_by("-starts_on", "-pk")
+    return (
+        qs.select_related("partner")
+        .prefetch_related(Prefetch("slots", queryset=AgreementSlot.objects.select_related("room")))
+        .annotate(n_commitments=Count("commitments"))
+        .order_by("-starts_on", "-pk")
+    )
 
 
 def agreement_get_for_user(
@@ -525,5 +531,12 @@ def agreement_slots(*, agreement: Agreement) -> list[SlotRow]:
             end_time=s.end_time,
             booked=s.series_id is not None,
         )
-        for s in agreement.slots.select_related("room").order_by("pk")
+        for s in _slots_of(agreement)
     ]
+
+
+def _slots_of(agreement: Agreement) -> list:
+    """The agreement's slots with their rooms: from a prefetch when the list selector made one."""
+    if "slots" in getattr(agreement, "_prefetched_objects_cache", {}):
+        return sorted(agreement.slots.all(), key=lambda s: s.pk)
+    return list(agreement.slots.select_related("room").order_by("pk"))

@@ -36,7 +36,7 @@ def portal_home(request):
             {
                 "partner": partner,
                 "agreements": agreements,
-                "slots": [(a, selectors.agreement_slots(agreement=a)) for a in in_force],
+                "slots": [slot for a in in_force for slot in selectors.agreement_slots(agreement=a)],
                 "bookings": slot_services.upcoming_bookings(partner=partner),
                 "progress": selectors.commitments_progress(selectors.portal_commitments(scope=scope, partner=partner)),
             }
