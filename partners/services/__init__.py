@@ -1,6 +1,7 @@
 """Every write to partners' records. Keyword-only functions, one transaction each; ``actor`` is
 the caller's Scope (None for a trusted caller such as the demo loader or another app)."""
 
+from partners.services._common import check_identity
 from partners.services.agreements import (
     agreement_cancel,
     agreement_create,
@@ -34,7 +35,6 @@ from partners.services.recruitment import (
     call_publish,
     call_update,
     check_documents,
-    check_identity,
     contact_reveal,
 )
 

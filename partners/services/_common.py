@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from linli.errors import Conflict, NotFound, ValidationFailed
 from orgs.roles import Cap
 from orgs.scope import Scope
-from partners.models import Partner, StatusChange
+from partners.models import LogEntity, Partner, PartyType, StatusChange
 from partners.selectors import partner_ids_for_user
+from partners.uscc import parse_uscc
 
 
 def require(actor: Scope | None, cap: str, community_id: int) -> None:
@@ -137,3 +138,49 @@ def require_reason(reason: str | None) -> str:
     if len(text) < 2:
         raise ValidationFailed(_("Give a reason: it is kept in the partner's file."), code="no_reason")
     return text[:300]
+
+
+def check_identity(*, party_type: str, credit_code: str, licence_no: str) -> tuple[str, str]:
+    """Organisations need a valid unified social credit code; a person may give one (个体工商户).
+    Returns the normalised code and licence number."""
+    if party_type not in PartyType.values:
+        raise ValidationFailed(_("Say whether you apply as an organisation or as a person."), code="bad_party_type")
+    code = (credit_code or "").strip()
+    if party_type == PartyType.ORGANISATION and not code:
+        raise ValidationFailed(
+            _("An organisation must give its 18-character unified social credit code."), code="no_credit_code"
+        )
+    code = parse_uscc(code) if code else ""
+    licence = "".join((licence_no or "").split()).upper()
+    if licence and (len(licence) < 6 or len(licence) > 40 or not licence.replace("-", "").isalnum()):
+        raise ValidationFailed(
+            _("A licence or certificate number has 6 to 40 letters and digits."), code="bad_licence_no"
+        )
+    return code, licence
+
+
+def check_partner_unique(*, community_id: int, name: str, credit_code: str) -> None:
+    """One partner per name and per credit code in a community (the database holds it too; this
+    says it in words before anything is written)."""
+    if Partner.objects.filter(community_id=community_id, name=name).exists():
+        raise Conflict(
+            _("A partner named “%(name)s” already exists in this community.") % {"name": name}, code="duplicate_partner"
+        )
+    if credit_code and Partner.objects.filter(community_id=community_id, credit_code=credit_code).exists():
+        raise Conflict(_("A partner with this credit code already exists in this community."), code="duplicate_partner")
+
+
+def insert_partner(partner: Partner, *, actor: Scope | None, reason: str = "") -> Partner:
+    """Save a new partner (from an approved application or registered directly) and log it."""
+    stamp(partner, actor).save()
+    log(
+        community_id=partner.community_id,
+        entity=LogEntity.PARTNER,
+        object_id=partner.pk,
+        action="create",
+        actor=actor,
+        partner_id=partner.pk,
+        to_status=partner.status,
+        reason=reason,
+    )
+    return partner

@@ -29,8 +29,18 @@ from partners.models import (
     ServiceRating,
 )
 from partners.selectors import rating_summary
-from partners.services._common import clean_text, log, require, require_reason, stamp, transition, user_of
-from partners.services.recruitment import check_identity
+from partners.services._common import (
+    check_identity,
+    check_partner_unique,
+    clean_text,
+    insert_partner,
+    log,
+    require,
+    require_reason,
+    stamp,
+    transition,
+    user_of,
+)
 
 
 @transaction.atomic
@@ -57,13 +67,8 @@ def partner_create(
         raise ValidationFailed(_("Choose what kind of partner this is."), code="bad_kind")
     code, licence = check_identity(party_type=party_type, credit_code=credit_code, licence_no=licence_no)
     name = clean_text(name, max_length=100, field=_("Name"), required=True)
-    if Partner.objects.filter(community=community, name=name).exists():
-        raise Conflict(
-            _("A partner named “%(name)s” already exists in this community.") % {"name": name}, code="duplicate_partner"
-        )
-    if code and Partner.objects.filter(community=community, credit_code=code).exists():
-        raise Conflict(_("A partner with this credit code already exists in this community."), code="duplicate_partner")
-    partner = stamp(
+    check_partner_unique(community_id=community.pk, name=name, credit_code=code)
+    return insert_partner(
         Partner(
             community=community,
             kind=kind,
@@ -78,19 +83,8 @@ def partner_create(
             status=PartnerStatus.APPROVED,
             created_by=user_of(actor),
         ),
-        actor,
-    )
-    partner.save()
-    log(
-        community_id=community.pk,
-        entity=LogEntity.PARTNER,
-        object_id=partner.pk,
-        action="create",
         actor=actor,
-        partner_id=partner.pk,
-        to_status=partner.status,
     )
-    return partner
 
 
 @transaction.atomic

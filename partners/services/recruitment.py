@@ -25,11 +25,20 @@ from partners.models import (
     Partner,
     PartnerKind,
     PartnerStatus,
-    PartyType,
     RecruitmentCall,
 )
-from partners.services._common import clean_text, log, require, require_reason, stamp, transition, user_of
-from partners.uscc import parse_uscc
+from partners.services._common import (
+    check_identity,
+    check_partner_unique,
+    clean_text,
+    insert_partner,
+    log,
+    require,
+    require_reason,
+    stamp,
+    transition,
+    user_of,
+)
 
 # --- Recruitment calls ------------------------------------------------------------------------
 
@@ -197,24 +206,6 @@ def check_documents(files: list[UploadedFile]) -> list[CheckedDocument]:
     return checked
 
 
-def check_identity(*, party_type: str, credit_code: str, licence_no: str) -> tuple[str, str]:
-    """Organisations need a valid unified social credit code; a person may give one (个体工商户)."""
-    if party_type not in PartyType.values:
-        raise ValidationFailed(_("Say whether you apply as an organisation or as a person."), code="bad_party_type")
-    code = (credit_code or "").strip()
-    if party_type == PartyType.ORGANISATION and not code:
-        raise ValidationFailed(
-            _("An organisation must give its 18-character unified social credit code."), code="no_credit_code"
-        )
-    code = parse_uscc(code) if code else ""
-    licence = "".join((licence_no or "").split()).upper()
-    if licence and (len(licence) < 6 or len(licence) > 40 or not licence.replace("-", "").isalnum()):
-        raise ValidationFailed(
-            _("A licence or certificate number has 6 to 40 letters and digits."), code="bad_licence_no"
-        )
-    return code, licence
-
-
 @transaction.atomic
 def application_submit(
     *,
@@ -287,16 +278,9 @@ def application_submit(
 def application_approve(*, actor: Scope | None, application: Application, reason: str = "") -> Partner:
     """Approve: the applicant becomes a partner, awaiting a signed agreement."""
     require(actor, Cap.PARTNER_MANAGE, application.community_id)
-    if Partner.objects.filter(community_id=application.community_id, name=application.name).exists():
-        raise Conflict(
-            _("A partner named “%(name)s” already exists in this community.") % {"name": application.name},
-            code="duplicate_partner",
-        )
-    if (
-        application.credit_code
-        and Partner.objects.filter(community_id=application.community_id, credit_code=application.credit_code).exists()
-    ):
-        raise Conflict(_("A partner with this credit code already exists in this community."), code="duplicate_partner")
+    check_partner_unique(
+        community_id=application.community_id, name=application.name, credit_code=application.credit_code
+    )
     reason = (reason or "").strip()[:300]
     transition(
         application,
@@ -309,7 +293,7 @@ def application_approve(*, actor: Scope | None, application: Application, reason
         reason=reason,
         fields={"review_reason": reason, "reviewed_by": user_of(actor), "reviewed_at": timezone.now()},
     )
-    partner = stamp(
+    return insert_partner(
         Partner(
             community_id=application.community_id,
             kind=application.kind,
@@ -325,20 +309,9 @@ def application_approve(*, actor: Scope | None, application: Application, reason
             application=application,
             created_by=user_of(actor),
         ),
-        actor,
-    )
-    partner.save()
-    log(
-        community_id=partner.community_id,
-        entity=LogEntity.PARTNER,
-        object_id=partner.pk,
-        action="create",
         actor=actor,
-        partner_id=partner.pk,
-        to_status=partner.status,
         reason=reason,
     )
-    return partner
 
 
 @transaction.atomic
