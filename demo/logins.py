@@ -83,7 +83,7 @@ LOGINS: tuple[DemoLogin, ...] = (
     # applications, so its officer is granted at the city, not at one community.
     DemoLogin("charity", "宋佳慧", Role.CHARITY_OFFICER, KANGPING[:1], "市慈善总会项目专员"),
     DemoLogin("auditor", "田立群", Role.AUDITOR, KANGPING, "审计员"),
-    DemoLogin("partner", "邢美玲", Role.PARTNER_STAFF, KANGPING, "社区合伙人·共享自习室"),
+    DemoLogin("partner", "邢美玲", Role.PARTNER_STAFF, KANGPING, "社区合伙人·康小鲜社区私房"),
     DemoLogin("volunteer", "孙志强", Role.VOLUNTEER, KANGPING, "志愿者", resident_key="volunteer"),
     DemoLogin("resident", "刘桂芳", Role.RESIDENT, (*KANGPING, "第一网格"), resident_key="resident"),
     DemoLogin("staff_zf", "梁嘉欣", Role.COMMUNITY_STAFF, ZHONGFU, "社区工作者"),

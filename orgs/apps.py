@@ -12,6 +12,6 @@ class OrgsConfig(AppConfig):
 
         register(
             NavItem(_("Overview"), "console:home", Cap.CONSOLE, order=0, icon="⌂"),
-            NavItem(_("Grids and buildings"), "orgs:structure", Cap.CONSOLE, order=10, icon="▦"),
+            NavItem(_("Grids and buildings"), "orgs:structure", Cap.RESIDENT_VIEW, order=10, icon="▦"),
             NavItem(_("People and roles"), "orgs:roles", Cap.ORG_MANAGE, order=90, icon="⚑"),
         )

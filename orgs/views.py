@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 from linli.errors import NotFound
 from orgs.models import NodeKind, OrgNode, RoleGrant
 from orgs.roles import Cap
+from orgs.navigation import navigation_for
 from orgs.selectors import (
     SESSION_KEY,
     ancestors,
     buildings_of,
     community_get_for_user,
+    community_list_for_user,
     current_community,
     grids_of,
     public_communities,
@@ -40,7 +42,11 @@ def console_home(request):
     community = console_community(request)
     scope = request.scope
     roles = sorted(scope.roles_in(community.pk))
-    grids = grids_of(scope=scope, community=community).annotate(n_buildings=Count("children"))
+    # Grids mean something to people who work with residents; a partner's staff see their menu.
+    sees_grids = scope.has(Cap.RESIDENT_VIEW, community.pk) or scope.has(Cap.ORG_MANAGE, community.pk)
+    grids = grids_of(scope=scope, community=community).annotate(n_buildings=Count("children")) if sees_grids else []
+    # Officials covering several communities get the list of them, to jump straight in.
+    others = community_list_for_user(scope=scope).select_related("parent") if len(scope.community_ids(Cap.CONSOLE)) > 1 else []
     return render(
         request,
         "orgs/console_home.html",
@@ -49,6 +55,8 @@ def console_home(request):
             "chain": ancestors(community)[:-1],
             "my_roles": roles,
             "grids": grids,
+            "communities": others,
+            "tasks": [item for item in navigation_for(scope, community) if item["url_name"] != "console:home"],
         },
     )
 
@@ -69,6 +77,8 @@ def console_switch(request):
 @login_required
 def structure(request):
     community = console_community(request)
+    if not (request.scope.has(Cap.RESIDENT_VIEW, community.pk) or request.scope.has(Cap.ORG_MANAGE, community.pk)):
+        raise NotFound()
     grids = grids_of(scope=request.scope, community=community)
     buildings = buildings_of(scope=request.scope, community=community)
     by_grid: dict[int, list[OrgNode]] = {}

@@ -23,9 +23,11 @@ def test_the_menu_follows_the_role(world, login):
     assert {"/console/orgs/roles/", "/console/residents/access-log/"} <= {i["url"] for i in nav}
     partner_nav = login(world.user("partner_a")).get("/console/").context["nav"]
     partner_urls = {i["url"] for i in partner_nav}
-    assert {"/console/", "/console/orgs/structure/"} <= partner_urls
-    # Partner staff hold no resident or role capability: none of those pages is offered.
-    assert not any(u.startswith(("/console/residents/", "/console/orgs/roles/")) for u in partner_urls)
+    assert {"/console/", "/console/partners/portal/"} <= partner_urls
+    # Partner staff hold no resident or role capability: none of those pages is offered,
+    # nor the grid structure, which only matters to people who work with residents.
+    assert not any(u.startswith(("/console/residents/", "/console/orgs/")) for u in partner_urls)
+    assert login(world.user("partner_a")).get("/console/orgs/structure/").status_code == 404
 
 
 def test_a_grid_worker_sees_only_their_grid_on_the_home_page(world, login):
