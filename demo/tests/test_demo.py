@@ -17,6 +17,10 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from accounts.models import User
+from ledger.models import Book, Transaction
+from ledger.verify import book_verify
+from partners.models import Partner
+from spaces.models import Room
 from accounts.phone import is_valid_phone
 from demo.build import generate_people
 from demo.logins import FEATURED, LOGINS, PASSWORD
@@ -96,6 +100,9 @@ def counts() -> dict[str, int]:
         "tags": Resident.tags.through.objects.count(),
         "users": User.objects.count(),
         "grants": RoleGrant.objects.count(),
+        "rooms": Room.objects.count(),
+        "partners": Partner.objects.count(),
+        "ledger entries": Transaction.objects.count(),
     }
 
 
@@ -257,6 +264,14 @@ def test_the_second_community_login_sees_its_own_community(demo):
     client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})
     page = client.get("/console/").content.decode()
     assert "康平社区" in page and "中福社区" not in page
+
+
+def test_each_app_brings_its_demo_data_and_the_books_verify(demo):
+    assert Room.objects.filter(community__name="康平社区").exists()
+    assert Partner.objects.filter(community__name="中福社区").exists()
+    book = Book.objects.get(community__name="康平社区")
+    assert book.head_seq == 12  # three months of the study room's worked example
+    assert book_verify(book=book).ok
 
 
 def test_running_twice_changes_nothing(demo):

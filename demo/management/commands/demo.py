@@ -19,7 +19,7 @@ from demo.logins import FEATURED, create_logins, login_conflicts, login_table
 
 
 # Order matters: partners sign agreements for rooms that spaces creates.
-APP_LOADERS = ["spaces.demo", "partners.demo"]
+APP_LOADERS = ["spaces.demo", "partners.demo", "ledger.demo"]
 
 
 class Command(BaseCommand):
