@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from linli.errors import NotFound
 from orgs.models import NodeKind, OrgNode, RoleGrant
-from orgs.roles import Cap
 from orgs.navigation import navigation_for
+from orgs.roles import Cap
 from orgs.selectors import (
     SESSION_KEY,
     ancestors,

@@ -17,19 +17,19 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from accounts.models import User
-from ledger.models import Book, Transaction
-from ledger.verify import book_verify
-from partners.models import Partner
-from spaces.models import Room
 from accounts.phone import is_valid_phone
 from demo.build import generate_people
 from demo.logins import FEATURED, LOGINS, PASSWORD
 from demo.people import REAL_NAMES
 from demo.places import all_communities
+from ledger.models import Book, Transaction
+from ledger.verify import book_verify
 from orgs.models import NodeKind, OrgNode, RoleGrant
 from orgs.roles import Role
+from partners.models import Partner
 from residents.idcard import parse_id_number
 from residents.models import Household, Resident
+from spaces.models import Room
 
 # city, district, subdistrict, community: as the reports place them.
 EXPECTED_PLACES = {

@@ -6,6 +6,7 @@ from ledger import services
 from ledger.tests.conftest import spend
 from linli.errors import Conflict
 
+
 def test_refusals_are_in_chinese(chart):
     with translation.override("zh-hans"):
         try:

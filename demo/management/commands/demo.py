@@ -17,7 +17,6 @@ from django.db import transaction
 from demo.build import build_places_and_people, demo_exists
 from demo.logins import FEATURED, create_logins, login_conflicts, login_table
 
-
 # Order matters: partners sign agreements for rooms that spaces creates.
 APP_LOADERS = ["spaces.demo", "partners.demo", "ledger.demo"]
 
