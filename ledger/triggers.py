@@ -28,6 +28,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 APPEND_ONLY_MESSAGE = "ledger rows are append-only"
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -152,13 +154,13 @@ def _run(connection: Any, statements: list[str]) -> None:
 def install(connection: Any, version: dict = V1) -> None:
     """Create the triggers of ``version`` for this connection's database."""
     if connection.vendor not in version:
-        raise NotImplementedError(f"No ledger triggers for the {connection.vendor} database.")
+        raise ImproperlyConfigured(f"The ledger supports SQLite and PostgreSQL, not {connection.vendor}: no append-only triggers for it.")
     _run(connection, version[connection.vendor]["create"])
 
 
 def uninstall(connection: Any, version: dict = V1) -> None:
     if connection.vendor not in version:
-        raise NotImplementedError(f"No ledger triggers for the {connection.vendor} database.")
+        raise ImproperlyConfigured(f"The ledger supports SQLite and PostgreSQL, not {connection.vendor}: no append-only triggers for it.")
     _run(connection, version[connection.vendor]["drop"])
 
 
