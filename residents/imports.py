@@ -10,26 +10,24 @@ checks the rows again, because the community may have changed since the preview.
 from __future__ import annotations
 
 import io
-import logging
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from simple_history.utils import bulk_create_with_history
 
 from accounts.phone import normalize_phone
 from linli.errors import Conflict, NotFound, ValidationFailed
+from linli.workbooks import read_table
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
 from residents.idcard import check_digit, parse_id_number
 from residents.models import Household, ImportBatch, ImportStatus, Resident, VulnerableTag
 from residents.names import pinyin_keys
-
-logger = logging.getLogger(__name__)
 
 MAX_ROWS = 20000
 
@@ -49,74 +47,17 @@ REQUIRED = ("name", "id_number", "grid")
 HEADER_LABELS = {key: names[0] for key, names in COLUMNS.items()}
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
     """Parse an .xlsx into [{row, values}]; refuse anything that is not an Excel workbook."""
-    if not filename.lower().endswith((".xlsx", ".xlsm")) or not data.startswith(b"PK"):
-        raise ValidationFailed(
-            _("“%(name)s” is not an Excel file. Save it as .xlsx (Excel 2007 or later) and upload again.")
-            % {"name": filename},
-            code="not_excel",
-        )
-    try:
-        return _parse_rows(data)
-    except ValidationFailed:
-        raise
-    except Exception:
-        # The file comes from outside: a damaged or disguised workbook can break openpyxl anywhere
-        # (zip, XML, cell values), and in read-only mode also lazily, while the rows are read.
-        # Every such failure means the same to the user: this is not a readable workbook.
-        logger.info("Unreadable workbook %r", filename, exc_info=True)
-        raise ValidationFailed(
-            _("“%(name)s” could not be read as an Excel workbook. Open it in Excel, save as .xlsx and try again.")
-            % {"name": filename},
-            code="not_excel",
-        ) from None
-
-
-def _parse_rows(data: bytes) -> list[dict[str, Any]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = next(rows_iter, None)
-        if header is None:
-            raise ValidationFailed(_("The workbook is empty."), code="empty")
-        positions: dict[str, int] = {}
-        for index, title in enumerate(header):
-            text = _cell(title).lower()
-            for key, names in COLUMNS.items():
-                if text in names and key not in positions:
-                    positions[key] = index
-        missing = [HEADER_LABELS[key] for key in REQUIRED if key not in positions]
-        if missing:
-            raise ValidationFailed(
-                _("The first row must hold the column titles; missing: %(cols)s. Download the template to see the layout.")
-                % {"cols": "、".join(missing)},
-                code="bad_header",
-            )
-        rows = []
-        for number, raw in enumerate(rows_iter, start=2):
-            values = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in positions.items()}
-            if not any(values.values()):
-                continue
-            rows.append({"row": number, "values": values})
-            if len(rows) > MAX_ROWS:
-                raise ValidationFailed(
-                    _("At most %(n)s rows can be imported at once; split the file.") % {"n": MAX_ROWS}, code="too_many"
-                )
-    finally:
-        workbook.close()
-    if not rows:
-        raise ValidationFailed(_("The workbook has column titles but no residents."), code="empty")
-    return rows
+    return read_table(
+        data,
+        filename,
+        columns=COLUMNS,
+        required=REQUIRED,
+        labels=HEADER_LABELS,
+        max_rows=MAX_ROWS,
+        empty_message=_("The workbook has column titles but no residents."),
+    )
 
 
 class _Context:

@@ -12,7 +12,6 @@ strand future bookings); if any row fails, the whole file is refused and nothing
 from __future__ import annotations
 
 import io
-import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -20,18 +19,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from linli.errors import Conflict, DomainError, NotFound, ValidationFailed
+from linli.workbooks import read_table
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
 from spaces import hours, services
 from spaces.models import ImportStatus, Room, RoomFunction, RoomImport
 from spaces.selectors import standard_for_community
-
-logger = logging.getLogger(__name__)
 
 MAX_ROWS = 2000
 
@@ -67,79 +65,17 @@ YES = {"是", "在用", "y", "yes", "1", "true", "√", ""}
 NO = {"否", "停用", "不在用", "n", "no", "0", "false", "×"}
 
 
-def _header_key(text: str) -> str:
-    text = text.replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
-    return text.lower()
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def read_rows(data: bytes, filename: str) -> list[dict[str, Any]]:
     """Parse an .xlsx into [{row, values}]; refuse anything that is not an Excel workbook."""
-    if not filename.lower().endswith((".xlsx", ".xlsm")) or not data.startswith(b"PK"):
-        raise ValidationFailed(
-            _("“%(name)s” is not an Excel file. Save it as .xlsx (Excel 2007 or later) and upload again.")
-            % {"name": filename},
-            code="not_excel",
-        )
-    try:
-        return _parse_rows(data)
-    except ValidationFailed:
-        raise
-    except Exception:
-        # A damaged or disguised workbook can break openpyxl anywhere (zip, XML, cell values):
-        # to the user it all means the same thing.
-        logger.info("Unreadable workbook %r", filename, exc_info=True)
-        raise ValidationFailed(
-            _("“%(name)s” could not be read as an Excel workbook. Open it in Excel, save as .xlsx and try again.")
-            % {"name": filename},
-            code="not_excel",
-        ) from None
-
-
-def _parse_rows(data: bytes) -> list[dict[str, Any]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = next(rows_iter, None)
-        if header is None:
-            raise ValidationFailed(_("The workbook is empty."), code="empty")
-        accepted = {key: {_header_key(n) for n in names} for key, names in COLUMNS.items()}
-        positions: dict[str, int] = {}
-        for index, title in enumerate(header):
-            text = _header_key(_cell(title))
-            for key, names in accepted.items():
-                if text in names and key not in positions:
-                    positions[key] = index
-        missing = [HEADER_LABELS[key] for key in REQUIRED if key not in positions]
-        if missing:
-            raise ValidationFailed(
-                _("The first row must hold the column titles; missing: %(cols)s. Download the template to see the layout.")
-                % {"cols": "、".join(missing)},
-                code="bad_header",
-            )
-        rows = []
-        for number, raw in enumerate(rows_iter, start=2):
-            values = {key: _cell(raw[pos]) if pos < len(raw) else "" for key, pos in positions.items()}
-            if not any(values.values()):
-                continue
-            rows.append({"row": number, "values": values})
-            if len(rows) > MAX_ROWS:
-                raise ValidationFailed(
-                    _("At most %(n)s rows can be imported at once; split the file.") % {"n": MAX_ROWS}, code="too_many"
-                )
-    finally:
-        workbook.close()
-    if not rows:
-        raise ValidationFailed(_("The workbook has column titles but no rooms."), code="empty")
-    return rows
+    return read_table(
+        data,
+        filename,
+        columns=COLUMNS,
+        required=REQUIRED,
+        labels=HEADER_LABELS,
+        max_rows=MAX_ROWS,
+        empty_message=_("The workbook has column titles but no rooms."),
+    )
 
 
 class _Context:
