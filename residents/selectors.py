@@ -34,6 +34,10 @@ def resident_list_for_user(
         elif re.fullmatch(r"\d{4}", query):
             # The last four digits of a phone number: how people say it on the phone.
             qs = qs.filter(phone__endswith=query)
+        elif re.fullmatch(r"\d{11}|\d{17}[\dXx]", query) and not scope.has(Cap.RESIDENT_REVEAL, community.pk):
+            # Searching by a full number would tell someone who may not see full numbers whether
+            # that number is registered here: only roles that may reveal numbers search by them.
+            qs = qs.none()
         elif re.fullmatch(r"\d{11}", query):
             qs = qs.filter(phone=query)
         elif re.fullmatch(r"\d{17}[\dXx]", query):

@@ -85,3 +85,18 @@ def test_a_surname_read_differently_is_found_by_its_surname_reading(world):
     assert [r.name for r in resident_list_for_user(scope=staff, community=world.community_a, query="zeng")] == ["曾小明"]
     assert [r.name for r in resident_list_for_user(scope=staff, community=world.community_a, query="zxm")] == ["曾小明"]
     assert not resident_list_for_user(scope=staff, community=world.community_a, query="ceng").exists()
+
+
+def test_only_roles_that_may_reveal_search_by_a_full_number(world):
+    """A full number is a key to a person: searching by it must not tell an officer who may
+    list residents (masked) but not reveal numbers whether the number is registered."""
+    a1 = world.residents["a1"]
+
+    def found(user, query):
+        return list(resident_list_for_user(scope=Scope(world.user(user)), community=world.community_a, query=query))
+
+    assert found("staff_a", a1.phone) == [a1]
+    assert found("staff_a", a1.id_number) == [a1]
+    assert found("officer", a1.phone) == []
+    assert found("officer", a1.id_number) == []
+    assert found("officer", a1.phone[-4:]) == [a1]  # the last four digits stay searchable
