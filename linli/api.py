@@ -78,17 +78,35 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from catalog.api import router as catalog_router
+    from enterprise.api import router as enterprise_router
+    from fund.api import router as fund_router
+    from jobs.api import router as jobs_router
     from ledger.api import router as ledger_router
+    from markets.api import router as markets_router
+    from matching.api import router as matching_router
     from orgs.api import router as orgs_router
     from partners.api import router as partners_router
+    from records.api import router as records_router
     from residents.api import router as residents_router
+    from snapshots.api import router as snapshots_router
     from spaces.api import router as spaces_router
+    from volunteers.api import router as volunteers_router
 
     api.add_router("/orgs", orgs_router)
     api.add_router("/residents", residents_router)
     api.add_router("/ledger", ledger_router)
     api.add_router("/spaces", spaces_router)
     api.add_router("/partners", partners_router)
+    api.add_router("/records", records_router)
+    api.add_router("/catalog", catalog_router)
+    api.add_router("/fund", fund_router)
+    api.add_router("/enterprise", enterprise_router)
+    api.add_router("/markets", markets_router)
+    api.add_router("/jobs", jobs_router)
+    api.add_router("/volunteers", volunteers_router)
+    api.add_router("/matching", matching_router)
+    api.add_router("/snapshots", snapshots_router)
 
 
 _register_routers()

@@ -71,6 +71,15 @@ INSTALLED_APPS = [
     "ledger",
     "spaces",
     "partners",
+    "records",
+    "catalog",
+    "fund",
+    "enterprise",
+    "markets",
+    "jobs",
+    "volunteers",
+    "matching",
+    "snapshots",
     "demo",
 ]
 

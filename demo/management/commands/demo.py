@@ -18,7 +18,19 @@ from demo.build import build_places_and_people, demo_exists
 from demo.logins import FEATURED, create_logins, login_conflicts, login_table
 
 # Order matters: partners sign agreements for rooms that spaces creates.
-APP_LOADERS = ["spaces.demo", "partners.demo", "ledger.demo"]
+APP_LOADERS = [
+    "spaces.demo",
+    "partners.demo",
+    "ledger.demo",
+    "catalog.demo",
+    "fund.demo",
+    "enterprise.demo",
+    "markets.demo",
+    "jobs.demo",
+    "volunteers.demo",
+    "matching.demo",
+    "snapshots.demo",
+]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,3 @@
+app_name = "enterprise_public"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "fund_me"
+
+urlpatterns: list = []

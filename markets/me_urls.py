@@ -1,0 +1,3 @@
+app_name = "markets_me"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "markets_public"
+
+urlpatterns: list = []

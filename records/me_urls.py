@@ -1,0 +1,3 @@
+app_name = "records_me"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+app_name = "snapshots_me"
+
+urlpatterns: list = []

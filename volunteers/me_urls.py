@@ -1,0 +1,3 @@
+app_name = "volunteers_me"
+
+urlpatterns: list = []
