@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,17 @@ class LoginForm(AuthenticationForm):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
     error_messages = {
-        "invalid_login": _("The username/mobile number or password is wrong. Note that after 5 failures the account is locked for 30 minutes."),
         "inactive": _("This account has been disabled."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The figures come from the settings, so the warning stays true when they are changed.
+        self.error_messages = {
+            **self.error_messages,
+            "invalid_login": _(
+                "The username/mobile number or password is wrong. Note that after %(limit)s failures the account "
+                "is locked for %(minutes)s minutes."
+            )
+            % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": settings.LINLI_LOCKOUT_MINUTES},
+        }

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -43,4 +44,4 @@ def token_revoke(request, token_id: int):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
-    return render(request, "accounts/locked_out.html", status=429)
+    return render(request, "accounts/locked_out.html", {"minutes": settings.LINLI_LOCKOUT_MINUTES}, status=429)

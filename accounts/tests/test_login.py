@@ -104,8 +104,21 @@ def test_the_lockout_ends_after_the_cool_off(world):
     for _ in range(5):
         post_login(client, "staff_a", "wrong-password-1")
     assert post_login(client, "staff_a", PASSWORD).status_code == 429
-    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=31))
+    assert settings.LINLI_LOCKOUT_MINUTES == 15
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=14))
+    assert post_login(client, "staff_a", PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=16))
     assert post_login(client, "staff_a", PASSWORD).status_code == 302
+
+
+def test_an_attacker_elsewhere_cannot_lock_the_owner_out(world):
+    """Failures count per account and address: someone guessing from another address locks
+    only themselves, so nobody can keep an account locked for its owner."""
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(10):
+        post_login(attacker, "staff_a", "wrong-password-1")
+    assert post_login(attacker, "staff_a", PASSWORD).status_code == 429
+    assert post_login(Client(REMOTE_ADDR="198.51.100.7"), "staff_a", PASSWORD).status_code == 302
 
 
 def test_a_successful_log_in_resets_the_failure_count(world):
