@@ -65,11 +65,14 @@ class OwnerType(models.TextChoices):
 
 class BookKind(models.TextChoices):
     COMMUNITY = "community", _("Community book")
+    # A community enterprise (社区企业) is its own legal entity with its own books (收支两条线):
+    # a second book in the same community, kept apart from the community's book.
+    ENTERPRISE = "enterprise", _("Community enterprise book")
     PLATFORM = "platform", _("Platform book")
 
 
 class Book(models.Model):
-    """One community's books: one hash chain, one sequence of transactions.
+    """One community's books (or its enterprise's): one hash chain, one sequence of transactions.
 
     ``head_seq``/``head_hash`` point at the newest transaction. Posting locks this row, which is
     what serialises appends to the book (see ``ledger.services``); keeping the head here also
@@ -94,12 +97,15 @@ class Book(models.Model):
         verbose_name = _("book")
         verbose_name_plural = _("books")
         constraints = [
-            models.UniqueConstraint(fields=["community"], name="ledger_book_one_per_community"),
+            # One book of each kind per community: the community's own and, if it has one, its
+            # enterprise's.
+            models.UniqueConstraint(fields=["community", "kind"], name="ledger_book_one_per_community_and_kind"),
             models.UniqueConstraint(
                 fields=["kind"], condition=Q(kind="platform"), name="ledger_book_one_platform_book"
             ),
             models.CheckConstraint(
-                condition=Q(kind="community", community__isnull=False) | Q(kind="platform", community__isnull=True),
+                condition=Q(kind__in=["community", "enterprise"], community__isnull=False)
+                | Q(kind="platform", community__isnull=True),
                 name="ledger_book_community_iff_community_kind",
             ),
         ]

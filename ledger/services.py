@@ -71,7 +71,22 @@ def book_for_community(*, community: OrgNode) -> Book:
     if community.kind != NodeKind.COMMUNITY:
         raise ValidationFailed(_("Only a community has a book."), code="not_a_community")
     book, _created = Book.objects.get_or_create(
-        community=community, defaults={"kind": BookKind.COMMUNITY, "name": community.name}
+        community=community, kind=BookKind.COMMUNITY, defaults={"name": community.name}
+    )
+    return book
+
+
+def book_for_enterprise(*, community: OrgNode, name: str) -> Book:
+    """The book of the community's enterprise (社区企业), created on first use.
+
+    A community enterprise is a legal entity of its own: its money is kept in a second book of
+    the community, apart from the community's book (fund, partners), so that its statements
+    show exactly its own income and spending. ``name`` is used when the book is created.
+    """
+    if community.kind != NodeKind.COMMUNITY:
+        raise ValidationFailed(_("Only a community has a book."), code="not_a_community")
+    book, _created = Book.objects.get_or_create(
+        community=community, kind=BookKind.ENTERPRISE, defaults={"name": (name or community.name)[:100]}
     )
     return book
 
