@@ -90,6 +90,8 @@ class Need(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A double tap on a slow phone raises one need: (who, Idempotency-Key) is unique.
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +108,9 @@ class Need(models.Model):
                 name="need_dates_in_order",
             ),
             models.CheckConstraint(condition=Q(affected_count__gte=1), name="need_affects_someone"),
+            models.UniqueConstraint(
+                fields=["raised_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="need_once_per_key"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -279,6 +284,7 @@ class Wish(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=WishStatus.choices, default=WishStatus.POSTED)
     posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    idempotency_key = models.CharField(max_length=100, blank=True, editable=False)
     claimant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("claimed by")
     )
@@ -309,6 +315,9 @@ class Wish(models.Model):
                 name="wish_claimant_iff_claimed",
             ),
             models.CheckConstraint(condition=Q(estimated_fen__gte=0), name="wish_value_not_negative"),
+            models.UniqueConstraint(
+                fields=["posted_by", "idempotency_key"], condition=~Q(idempotency_key=""), name="wish_once_per_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Every write of the matching app (docs/matching.md)."""
 
+from matching.services.funding import project_request_funding, wish_request_funding
 from matching.services.lists import (
     need_create,
     need_raise,
@@ -26,6 +27,7 @@ __all__ = [
     "project_finish",
     "project_link",
     "project_progress",
+    "project_request_funding",
     "resource_create",
     "resource_set_status",
     "resource_update",
@@ -33,6 +35,7 @@ __all__ = [
     "wish_fulfil",
     "wish_post",
     "wish_release",
+    "wish_request_funding",
     "wish_thank",
     "wish_withdraw",
 ]

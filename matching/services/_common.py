@@ -7,6 +7,7 @@ import io
 import re
 
 from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -129,3 +130,26 @@ def clean_photo(upload) -> ContentFile:
             _("That file is not a photo. Upload a JPEG, PNG or WebP image."), code="not_an_image"
         ) from None
     return ContentFile(out.getvalue(), name="proof.jpg")
+
+
+def once_per_key(model, *, by, key: str | None, create):
+    """Create through ``create()`` unless ``by`` already made one with this Idempotency-Key, in
+    which case that one is the answer. Two requests racing with the same key: the unique
+    constraint lets one insert through; the other finds it."""
+    key = (key or "").strip()
+    if len(key) > 100:
+        raise ValidationFailed(_("An Idempotency-Key has at most 100 characters."), code="bad_idempotency_key")
+    field = "raised_by" if model.__name__ == "Need" else "posted_by"
+    if not key or by is None:
+        return create(""), True
+    existing = model.objects.filter(**{field: by, "idempotency_key": key}).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return create(key), True
+    except IntegrityError:
+        existing = model.objects.filter(**{field: by, "idempotency_key": key}).first()
+        if existing is None:
+            raise
+        return existing, False

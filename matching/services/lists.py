@@ -23,7 +23,7 @@ from matching.models import (
     ResourceStatus,
     Urgency,
 )
-from matching.services._common import check_dates, clean, covers, place_in, require_covers, user_of
+from matching.services._common import check_dates, clean, covers, once_per_key, place_in, require_covers, user_of
 from orgs.models import OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
@@ -83,6 +83,7 @@ def need_create(
     building: OrgNode | None = None,
     needed_from: dt.date | None = None,
     needed_until: dt.date | None = None,
+    idempotency_key: str | None = None,
 ) -> Need:
     """Staff record a need (also from a survey); a grid worker records one in their own grid."""
     grid, building = place_in(community, grid, building)
@@ -105,14 +106,33 @@ def need_create(
         needed_from=needed_from,
         needed_until=needed_until,
     )
-    return Need.objects.create(
-        community=community, grid=grid, building=building, source=source, raised_by=user_of(actor), **fields
+    need, _created = once_per_key(
+        Need,
+        by=user_of(actor),
+        key=idempotency_key,
+        create=lambda key: Need.objects.create(
+            community=community,
+            grid=grid,
+            building=building,
+            source=source,
+            raised_by=user_of(actor),
+            idempotency_key=key,
+            **fields,
+        ),
     )
+    return need
 
 
 @transaction.atomic
 def need_raise(
-    *, user, title: str, category: str, description: str = "", urgency: int = Urgency.NORMAL, needed_until=None
+    *,
+    user,
+    title: str,
+    category: str,
+    description: str = "",
+    urgency: int = Urgency.NORMAL,
+    needed_until=None,
+    idempotency_key: str | None = None,
 ) -> Need:
     """A resident raises a need from their phone; the place is where they live."""
     from residents.selectors import resident_for_self
@@ -129,15 +149,22 @@ def need_raise(
         needed_from=None,
         needed_until=needed_until,
     )
-    return Need.objects.create(
-        community=resident.community,
-        grid=resident.grid,
-        building=resident.building,
-        source=NeedSource.RESIDENT,
-        resident=resident,
-        raised_by=user,
-        **fields,
+    need, _created = once_per_key(
+        Need,
+        by=user,
+        key=idempotency_key,
+        create=lambda key: Need.objects.create(
+            community=resident.community,
+            grid=resident.grid,
+            building=resident.building,
+            source=NeedSource.RESIDENT,
+            resident=resident,
+            raised_by=user,
+            idempotency_key=key,
+            **fields,
+        ),
     )
+    return need
 
 
 @transaction.atomic

@@ -11,7 +11,15 @@ from django.utils.translation import gettext as _
 
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from matching.models import Category, Wish, WishAction, WishEvent, WishStatus, wish_proof_path
-from matching.services._common import clean, clean_photo, covers, refuse_identifying, require_covers, user_of
+from matching.services._common import (
+    clean,
+    clean_photo,
+    covers,
+    once_per_key,
+    refuse_identifying,
+    require_covers,
+    user_of,
+)
 from orgs.roles import Cap, Role
 from orgs.scope import Scope
 
@@ -52,6 +60,7 @@ def wish_post(
     details: str = "",
     category: str = Category.GOODS,
     estimated_fen: int = 0,
+    idempotency_key: str | None = None,
 ) -> Wish:
     """A grid worker posts a wish for a resident of their grid, with the resident's consent."""
     require_covers(actor, Cap.WISH_POST, resident.grid)
@@ -69,19 +78,25 @@ def wish_post(
         raise ValidationFailed(_("Unknown category."), code="bad_choice")
     if not isinstance(estimated_fen, int) or not 0 <= estimated_fen <= MAX_WISH_FEN:
         raise ValidationFailed(_("A micro-wish is worth ¥1,000 at most."), code="bad_amount")
-    wish = Wish.objects.create(
-        community_id=resident.community_id,
-        grid=resident.grid,
-        resident=resident,
-        title=title,
-        details=details,
-        who_public=who_public,
-        consent_note=consent_note,
-        category=category,
-        estimated_fen=estimated_fen,
-        posted_by=user_of(actor),
-    )
-    _log(wish, WishAction.POSTED, actor, to_status=WishStatus.POSTED)
+
+    def create(key: str) -> Wish:
+        wish = Wish.objects.create(
+            community_id=resident.community_id,
+            grid=resident.grid,
+            resident=resident,
+            title=title,
+            details=details,
+            who_public=who_public,
+            consent_note=consent_note,
+            category=category,
+            estimated_fen=estimated_fen,
+            posted_by=user_of(actor),
+            idempotency_key=key,
+        )
+        _log(wish, WishAction.POSTED, actor, to_status=WishStatus.POSTED)
+        return wish
+
+    wish, _created = once_per_key(Wish, by=user_of(actor), key=idempotency_key, create=create)
     return wish
 
 
@@ -100,6 +115,8 @@ def wish_claim(*, actor: Scope, wish: Wish, promise: bool, display_name: str = "
     if wish.resident.user_id and wish.resident.user_id == user.pk:
         raise ValidationFailed(_("You cannot claim your own wish."), code="own_wish")
     shown = clean(display_name, max_length=40, field=_("The name shown")) or _("A kind neighbour")
+    if wish.status == WishStatus.CLAIMED and wish.claimant_id == user.pk:
+        return wish  # the same person tapping twice: already theirs
     count = Wish.objects.filter(pk=wish.pk, status=WishStatus.POSTED).update(
         status=WishStatus.CLAIMED,
         claimant=user,
