@@ -1,5 +1,7 @@
 # Linli: `make demo` runs the demo on SQLite; `make test` runs the whole suite
-# (on SQLite, and on PostgreSQL too when one is reachable).
+# (on SQLite, and on PostgreSQL too when one is reachable). The browser tests (browser/, Playwright
+# driving Debian's Chromium) run in the SQLite pass when $(CHROMIUM) exists; `make test-browser`
+# runs only them. See docs/browser-tests.md.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,8 +10,9 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/linli
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test test-sqlite test-postgres venv lint messages check-deploy clean
+.PHONY: demo test test-sqlite test-postgres test-browser venv lint messages check-deploy clean
 
 venv: $(STAMP)
 
@@ -36,11 +39,18 @@ test: venv
 
 test-sqlite: venv
 	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -x "$(CHROMIUM)" ]; then echo "Chromium found at $(CHROMIUM): the browser tests run too (screenshots in var/browser-artifacts/)"; \
+	else echo "Chromium not found at $(CHROMIUM): browser tests (browser/) not run; apt-get install chromium fonts-noto-cjk to run them"; fi
+	env -u DATABASE_URL LINLI_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-postgres: venv
-	@echo "== test suite on PostgreSQL =="
+	@echo "== test suite on PostgreSQL (browser tests ran in the SQLite pass) =="
 	DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-browser: venv
+	@test -x "$(CHROMIUM)" || { echo "Chromium not found at $(CHROMIUM): apt-get install chromium fonts-noto-cjk"; exit 1; }
+	@echo "== browser tests on SQLite (screenshots in var/browser-artifacts/) =="
+	env -u DATABASE_URL LINLI_CHROMIUM="$(CHROMIUM)" $(BIN)/python -m pytest browser $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

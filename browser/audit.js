@@ -84,7 +84,10 @@
 
     // 4. No horizontal scrolling: the page is no wider than the screen. Name the outermost
     //    elements that stick out (outside scrollable containers such as .table-wrap).
-    const width = window.innerWidth;
+    // Not window.innerWidth alone: a mobile browser widens it to fit content that sticks out
+    // (innerWidth became 608 on a 390 px phone with a 600 px box); the layout viewport's width
+    // (documentElement.clientWidth) stays the screen's.
+    const width = Math.min(window.innerWidth, document.documentElement.clientWidth);
     const scrollWidth = document.scrollingElement.scrollWidth;
     if (scrollWidth > width) {
       const inScroller = (el) => {

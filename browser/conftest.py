@@ -26,9 +26,9 @@ HERE = Path(__file__).parent
 ARTIFACTS = Path(os.environ.get("LINLI_BROWSER_ARTIFACTS", settings.BASE_DIR / "var" / "browser-artifacts"))
 
 _report_key = pytest.StashKey[dict]()
-_summary: dict[str, list[str]] = {"deselected": [], "known": [], "artefacts": []}
-_met: set = set()  # the browser.audit.KNOWN entries the journeys of this run met
-_journeys: list[str] = []
+_summary: dict[str, list[str]] = {"deselected": [], "artefacts": []}
+_met: dict = {}  # browser.audit.Known → the pages where this run met it
+_run: dict[str, bool] = {"journeys": False, "all_modules": False}
 
 
 def chromium_available() -> bool:
@@ -44,10 +44,13 @@ def _why_not_run() -> str:
     return ""
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marker
 def pytest_collection_modifyitems(config, items):
     mine = [item for item in items if HERE in Path(item.fspath).parents]
     for item in mine:
         item.add_marker(pytest.mark.browser)
+    modules = {Path(item.fspath).name for item in mine}
+    _run["all_modules"] = not config.option.keyword and modules == {p.name for p in HERE.glob("test_*.py")}
     reason = _why_not_run()
     if mine and reason:
         config.hook.pytest_deselected(items=mine)
@@ -56,7 +59,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter):
-    lines = _summary["deselected"] + _summary["known"] + (_stale_known() if _journeys else []) + _summary["artefacts"]
+    known = [
+        f"known problem, not failed on (browser/audit.py KNOWN) [{k.check}] {k.element} on {', '.join(sorted(pages))}"
+        for k, pages in _met.items()
+    ]
+    lines = _summary["deselected"] + known + _stale_known() + _summary["artefacts"]
     if not lines:
         return
     terminalreporter.section("browser tests")
@@ -71,21 +78,27 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture
 def chromium():
-    """One headless Chromium for the package. Playwright's sync API keeps an asyncio loop running
-    in this thread, which Django takes for async code: the ORM is allowed here, and only while
-    the browser tests run (the loop stops when the package is done)."""
+    """A headless Chromium for one test (about half a second to start).
+
+    Not one for the whole session: while Playwright's sync API is started it keeps an asyncio
+    loop running in this thread. Django then treats the thread as async: it refuses ORM calls
+    (hence DJANGO_ALLOW_ASYNC_UNSAFE, set only while a browser is up) and hands out different
+    connection objects, so a browser kept open across tests would break pytest-django's set-up
+    of the next test (serialized_rollback would restore nothing). Started after the database is
+    set up and stopped before it is flushed, the browser stays out of that.
+    """
     from playwright.sync_api import sync_playwright
 
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
     try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         yield browser
-    finally:
         browser.close()
+    finally:
         playwright.stop()
         if before is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -111,9 +124,8 @@ def journey(request, chromium, live_server):
             _summary["artefacts"].append(f"{request.node.nodeid}: failed; page, screenshot and console log in {folder}")
             request.node.add_report_section("call", "browser artefacts", "\n".join(map(str, saved)))
         for v in j.known:
-            _met.add(known_issue(v))
-            _summary["known"].append(f"known problem (not failed on): {v}")
-        _journeys.append(request.node.nodeid)
+            _met.setdefault(known_issue(v), set()).add(v.view)
+        _run["journeys"] = True
         if not failed and not j.finished:
             pytest.fail("a journey must end with journey.done() (it reports the checks' findings)")
     finally:
@@ -121,10 +133,13 @@ def journey(request, chromium, live_server):
 
 
 def _stale_known() -> list[str]:
+    """After a run of every journey: the known problems none of them met are probably fixed."""
     from browser.audit import KNOWN
 
+    if not (_run["journeys"] and _run["all_modules"]):
+        return []
     return [
-        f"known problem not met in this run (fixed? then remove it from browser/audit.py KNOWN): {k.view} {k.element}"
+        f"known problem not met any more (fixed? then remove it from browser/audit.py KNOWN): {k.view} {k.element}"
         for k in KNOWN
         if k not in _met
     ]
