@@ -240,7 +240,7 @@ class Photo(models.Model):
     class Meta:
         verbose_name = _("snapshot photo")
         verbose_name_plural = _("snapshot photos")
-        ordering = ["report", "kind", "id"]
+        ordering = ["report", "-kind", "id"]  # the problem first, then after handling
 
     def __str__(self) -> str:
         return f"{self.report_id}/{self.kind}/{self.pk}"
