@@ -287,6 +287,7 @@ class SpendingRequest(models.Model):
     report_figures = models.JSONField(_("figures"), default=dict, blank=True)
     origin_type = models.CharField(_("comes from"), max_length=40, blank=True)
     origin_id = models.BigIntegerField(_("origin id"), null=True, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
     proposed_by = _user_fk(_("proposed by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -300,11 +301,13 @@ class SpendingRequest(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["fund", "number"], name="fund_request_number_unique"),
+            models.UniqueConstraint(fields=["fund", "idempotency_key"], name="fund_request_idempotency"),
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="fund_request_amount_positive"),
             # The last line of defence for "never more than approved"; the service's conditional
             # UPDATE refuses first, with a readable message.
             models.CheckConstraint(
-                condition=Q(paid_fen__gte=0) & Q(paid_fen__lte=models.F("approved_fen")), name="fund_request_paid_within"
+                condition=Q(paid_fen__gte=0) & Q(paid_fen__lte=models.F("approved_fen")),
+                name="fund_request_paid_within",
             ),
         ]
         indexes = [models.Index(fields=["community", "status"], name="fund_request_status")]
@@ -350,7 +353,9 @@ class Vote(models.Model):
     )
     community = models.ForeignKey(**_community_fk)
     round = models.PositiveIntegerField(_("round"))
-    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="votes", verbose_name=_("member"))
+    member = models.ForeignKey(
+        CommitteeMember, on_delete=models.PROTECT, related_name="votes", verbose_name=_("member")
+    )
     choice = models.CharField(_("vote"), max_length=10, choices=VoteChoice.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("voted at"), auto_now_add=True)
@@ -452,7 +457,9 @@ class Question(models.Model):
     spending_request = models.ForeignKey(
         SpendingRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
     )
-    report = models.ForeignKey("DisclosureReport", on_delete=models.PROTECT, null=True, blank=True, related_name="questions")
+    report = models.ForeignKey(
+        "DisclosureReport", on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author_label = models.CharField(_("shown as"), max_length=20)
     text = models.TextField(_("question"))

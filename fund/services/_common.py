@@ -85,7 +85,9 @@ def require_reason(reason: str | None) -> str:
 def positive_fen(value: Any, *, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise ValidationFailed(
-            _("“%(field)s” must be an amount above zero.") % {"field": field}, code="bad_amount", details={"field": field}
+            _("“%(field)s” must be an amount above zero.") % {"field": field},
+            code="bad_amount",
+            details={"field": field},
         )
     if value > 10**13:
         raise ValidationFailed(_("“%(field)s” is implausibly large.") % {"field": field}, code="bad_amount")
@@ -104,6 +106,16 @@ def check_past(moment, *, field: str):
     return moment
 
 
+def check_key(key: str | None) -> str | None:
+    """A client's Idempotency-Key: 1 to 60 characters (the ledger key built from it has room)."""
+    if key is None or key == "":
+        return None
+    key = str(key).strip()
+    if not key or len(key) > 60:
+        raise ValidationFailed(_("An idempotency key has 1 to 60 characters."), code="bad_idempotency_key")
+    return key
+
+
 def fund_of(community_id: int) -> Fund:
     fund = Fund.objects.filter(community_id=community_id).first()
     if fund is None:
@@ -112,7 +124,12 @@ def fund_of(community_id: int) -> Fund:
 
 
 def log_step(
-    request: SpendingRequest, *, action: str, actor: Scope | None, from_status: str = "", to_status: str = "",
+    request: SpendingRequest,
+    *,
+    action: str,
+    actor: Scope | None,
+    from_status: str = "",
+    to_status: str = "",
     reason: str = "",
 ) -> StepLog:
     user = user_of(actor)

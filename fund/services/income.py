@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fund.models import Donation, DonationKind, DonorKind, Fund, Income, IncomeKind
-from fund.services._common import as_scope, check_past, clean_text, positive_fen, require, user_of
+from fund.services._common import as_scope, check_key, check_past, clean_text, positive_fen, require, user_of
 from ledger import chart
 from ledger import services as ledger
 from ledger.chart import FundSource
@@ -48,6 +48,7 @@ def donation_record(
     Without a receipt number the next one of the year is given (JZ2026-0001)."""
     actor = as_scope(actor)
     require(actor, Cap.FUND_MANAGE, fund.community_id)
+    idempotency_key = check_key(idempotency_key)
     if idempotency_key:
         existing = Donation.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -71,11 +72,17 @@ def donation_record(
         raise Conflict(_("Receipt number %(no)s is already used.") % {"no": receipt_no}, code="receipt_used")
     community = fund.community
     if kind == DonationKind.MONEY:
-        postings = [(chart.fund_cash(community), amount_fen), (chart.fund_income(community, FundSource.DONATION), -amount_fen)]
+        postings = [
+            (chart.fund_cash(community), amount_fen),
+            (chart.fund_income(community, FundSource.DONATION), -amount_fen),
+        ]
         what = _("donation")
         txn_kind = "fund.donation"
     else:
-        postings = [(chart.fund_goods(community), amount_fen), (chart.fund_income(community, FundSource.IN_KIND), -amount_fen)]
+        postings = [
+            (chart.fund_goods(community), amount_fen),
+            (chart.fund_income(community, FundSource.IN_KIND), -amount_fen),
+        ]
         what = f"{goods}×{quantity}"
         txn_kind = "fund.donation_in_kind"
     shown = str(_("Anonymous donor")) if anonymous else donor_name
@@ -113,7 +120,13 @@ def donation_record(
         raise Conflict(_("Receipt number %(no)s is already used.") % {"no": receipt_no}, code="receipt_used") from None
 
 
-INCOME_SOURCES = (FundSource.REVENUE_SHARE, FundSource.MARKET, FundSource.WORKSHOP, FundSource.ENTERPRISE, FundSource.OTHER)
+INCOME_SOURCES = (
+    FundSource.REVENUE_SHARE,
+    FundSource.MARKET,
+    FundSource.WORKSHOP,
+    FundSource.ENTERPRISE,
+    FundSource.OTHER,
+)
 
 
 @transaction.atomic
@@ -136,6 +149,7 @@ def income_record(
     cleared), market or workshop income recorded by hand, other income."""
     actor = as_scope(actor)
     require(actor, Cap.FUND_MANAGE, fund.community_id)
+    idempotency_key = check_key(idempotency_key)
     if idempotency_key:
         existing = Income.objects.filter(fund=fund, idempotency_key=idempotency_key).first()
         if existing is not None:

@@ -31,6 +31,7 @@ from fund.models import (
 )
 from fund.services._common import (
     as_scope,
+    check_key,
     check_past,
     clean_text,
     fund_of,
@@ -87,9 +88,13 @@ def _lines(lines: Any) -> list[LineIn]:
     return out
 
 
-def _check_fields(title: str, purpose: str, beneficiaries: str, amount_fen: int, lines: list[LineIn], starts_on, ends_on):
+def _check_fields(
+    title: str, purpose: str, beneficiaries: str, amount_fen: int, lines: list[LineIn], starts_on, ends_on
+):
     title = no_personal_data(clean_text(title, max_length=100, field=_("Title"), required=True), field=_("Title"))
-    purpose = no_personal_data(clean_text(purpose, max_length=4000, field=_("Purpose"), required=True), field=_("Purpose"))
+    purpose = no_personal_data(
+        clean_text(purpose, max_length=4000, field=_("Purpose"), required=True), field=_("Purpose")
+    )
     beneficiaries = no_personal_data(
         clean_text(beneficiaries, max_length=2000, field=_("Beneficiaries")), field=_("Beneficiaries")
     )
@@ -128,6 +133,7 @@ def spending_request_propose(
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
     submit: bool = False,
+    idempotency_key: str | None = None,
 ) -> SpendingRequest:
     """Draft a spending request (the community party organisation, ``fund.propose``).
 
@@ -135,11 +141,17 @@ def spending_request_propose(
     ``"matching.project"``) and ``origin_id``, kept on the request. ``lines`` is a list of
     ``LineIn``, of dicts {line, description, amount_fen} or of (line, description, amount_fen);
     their total must equal ``amount_fen``. With ``submit=True`` the draft goes straight to the
-    committee's vote.
+    committee's vote. A retried call with the same ``idempotency_key`` returns the first
+    call's request.
     """
     actor = as_scope(actor)
     require(actor, Cap.FUND_PROPOSE, community.pk)
     fund = fund_of(community.pk)
+    key = check_key(idempotency_key)
+    if key:
+        existing = SpendingRequest.objects.filter(fund=fund, idempotency_key=key).first()
+        if existing is not None:
+            return existing
     items = _lines(lines)
     title, purpose, beneficiaries = _check_fields(title, purpose, beneficiaries, amount_fen, items, starts_on, ends_on)
     # Lock the fund while numbering, so two proposals at once get different numbers.
@@ -156,11 +168,17 @@ def spending_request_propose(
         ends_on=ends_on,
         origin_type=clean_text(origin_type, max_length=40, field="origin_type"),
         origin_id=origin_id,
+        idempotency_key=key,
         proposed_by=user_of(actor),
     )
     stamp(request, actor).save()
     BudgetLine.objects.bulk_create(
-        [BudgetLine(spending_request=request, line=i.line, description=i.description.strip(), amount_fen=i.amount_fen) for i in items]
+        [
+            BudgetLine(
+                spending_request=request, line=i.line, description=i.description.strip(), amount_fen=i.amount_fen
+            )
+            for i in items
+        ]
     )
     log_step(request, action="propose", actor=actor, to_status=S.DRAFT)
     if submit:
@@ -195,13 +213,22 @@ def spending_request_revise(
         actor=actor,
         reason=reason,
         fields=dict(
-            title=title, purpose=purpose, beneficiaries=beneficiaries, amount_fen=amount_fen,
-            starts_on=starts_on, ends_on=ends_on,
+            title=title,
+            purpose=purpose,
+            beneficiaries=beneficiaries,
+            amount_fen=amount_fen,
+            starts_on=starts_on,
+            ends_on=ends_on,
         ),
     )
     request.lines.all().delete()
     BudgetLine.objects.bulk_create(
-        [BudgetLine(spending_request=request, line=i.line, description=i.description.strip(), amount_fen=i.amount_fen) for i in items]
+        [
+            BudgetLine(
+                spending_request=request, line=i.line, description=i.description.strip(), amount_fen=i.amount_fen
+            )
+            for i in items
+        ]
     )
     return request
 
@@ -258,11 +285,7 @@ def spending_request_vote(
             _("This cannot be done while the request is “%(status)s”.") % {"status": locked.get_status_display()},
             code="illegal_transition",
         )
-    member = (
-        active_members(locked.fund).filter(user=user_of(actor)).first()
-        if actor is not None
-        else None
-    )
+    member = active_members(locked.fund).filter(user=user_of(actor)).first() if actor is not None else None
     if member is None:
         raise Conflict(_("Only a serving member of this fund's committee can vote."), code="not_member")
     return _cast(actor, locked, member, choice, note, comment_days)
@@ -339,12 +362,18 @@ def spending_request_return(*, actor, request: SpendingRequest, reason: str) -> 
     reason = require_reason(reason)
     if request.status == S.REVIEW:
         require(actor, Cap.FUND_APPROVE, request.community_id)
-        return transition(request, action="charity_return", allowed_from=(S.REVIEW,), to=S.RETURNED, actor=actor, reason=reason)
+        return transition(
+            request, action="charity_return", allowed_from=(S.REVIEW,), to=S.RETURNED, actor=actor, reason=reason
+        )
     if request.status == S.REPORTED:
         require(actor, Cap.FUND_APPROVE, request.community_id)
-        return transition(request, action="report_return", allowed_from=(S.REPORTED,), to=S.APPROVED, actor=actor, reason=reason)
+        return transition(
+            request, action="report_return", allowed_from=(S.REPORTED,), to=S.APPROVED, actor=actor, reason=reason
+        )
     require_any(actor, (Cap.FUND_PROPOSE, Cap.FUND_MANAGE), request.community_id)
-    return transition(request, action="return", allowed_from=(S.VOTING, S.COMMENT), to=S.RETURNED, actor=actor, reason=reason)
+    return transition(
+        request, action="return", allowed_from=(S.VOTING, S.COMMENT), to=S.RETURNED, actor=actor, reason=reason
+    )
 
 
 @transaction.atomic
@@ -352,7 +381,11 @@ def spending_request_withdraw(*, actor, request: SpendingRequest, reason: str) -
     actor = as_scope(actor)
     require(actor, Cap.FUND_PROPOSE, request.community_id)
     return transition(
-        request, action="withdraw", allowed_from=(S.DRAFT, S.RETURNED), to=S.WITHDRAWN, actor=actor,
+        request,
+        action="withdraw",
+        allowed_from=(S.DRAFT, S.RETURNED),
+        to=S.WITHDRAWN,
+        actor=actor,
         reason=require_reason(reason),
     )
 
@@ -369,7 +402,12 @@ def spending_request_approve(
     if amount > request.amount_fen:
         raise ValidationFailed(_("The charity cannot approve more than was requested."), code="approve_more")
     return transition(
-        request, action="charity_approve", allowed_from=(S.REVIEW,), to=S.APPROVED, actor=actor, reason=reason,
+        request,
+        action="charity_approve",
+        allowed_from=(S.REVIEW,),
+        to=S.APPROVED,
+        actor=actor,
+        reason=reason,
         fields=dict(approved_fen=amount, approved_at=timezone.now()),
     )
 
@@ -398,6 +436,7 @@ def payment_record(
     """
     actor = as_scope(actor)
     require(actor, Cap.FUND_DISBURSE, request.community_id)
+    idempotency_key = check_key(idempotency_key)
     if idempotency_key:
         existing = Payment.objects.filter(spending_request=request, idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -418,8 +457,14 @@ def payment_record(
         raise ValidationFailed(_("Attach the invoice or receipt for this payment."), code="no_invoice")
     if not hasattr(invoice, "sha256"):
         invoice = document_add(
-            actor=actor, fund=request.fund, upload=invoice, kind=DocumentKind.INVOICE,
-            title=memo, spending_request=request, public=True, cap=Cap.FUND_DISBURSE,
+            actor=actor,
+            fund=request.fund,
+            upload=invoice,
+            kind=DocumentKind.INVOICE,
+            title=memo,
+            spending_request=request,
+            public=True,
+            cap=Cap.FUND_DISBURSE,
         )
     elif invoice.spending_request_id != request.pk:
         raise ValidationFailed(_("The invoice must belong to this request."), code="bad_invoice")
@@ -429,7 +474,9 @@ def payment_record(
     if not grew:
         request.refresh_from_db()
         if request.status != S.APPROVED:
-            raise Conflict(_("Someone changed this request a moment ago. Reload the page and try again."), code="changed_meanwhile")
+            raise Conflict(
+                _("Someone changed this request a moment ago. Reload the page and try again."), code="changed_meanwhile"
+            )
         raise Conflict(
             _("This payment would exceed the approved amount: %(left)s fen of %(approved)s fen are left to pay.")
             % {"left": request.approved_fen - request.paid_fen, "approved": request.approved_fen},
@@ -441,7 +488,10 @@ def payment_record(
         book=ledger.book_for_community(community=community),
         kind="fund.spending",
         memo=f"{request.number} {memo}"[:200],
-        postings=[(chart.fund_spending(community, line, str(label)), amount_fen), (chart.fund_cash(community), -amount_fen)],
+        postings=[
+            (chart.fund_spending(community, line, str(label)), amount_fen),
+            (chart.fund_cash(community), -amount_fen),
+        ],
         occurred_at=paid_at,
         source=("fund.spendingrequest", request.pk),
         recorded_by=user_of(actor),
@@ -461,7 +511,9 @@ def payment_record(
         recorded_by=user_of(actor),
     )
     request.refresh_from_db()
-    log_step(request, action="pay", actor=actor, from_status=S.APPROVED, to_status=S.APPROVED, reason=f"{memo} {amount_fen}")
+    log_step(
+        request, action="pay", actor=actor, from_status=S.APPROVED, to_status=S.APPROVED, reason=f"{memo} {amount_fen}"
+    )
     return payment
 
 
@@ -473,7 +525,9 @@ def spending_request_report(
     photos. Needs at least one payment."""
     actor = as_scope(actor)
     require(actor, Cap.FUND_PROPOSE, request.community_id)
-    text = no_personal_data(clean_text(text, max_length=4000, field=_("Completion report"), required=True), field=_("Completion report"))
+    text = no_personal_data(
+        clean_text(text, max_length=4000, field=_("Completion report"), required=True), field=_("Completion report")
+    )
     clean_figures: dict[str, Any] = {}
     for key, value in (figures or {}).items():
         k = clean_text(str(key), max_length=50, field=_("Figure"))
@@ -482,13 +536,24 @@ def spending_request_report(
     if request.status == S.APPROVED and not request.payments.exists():
         raise Conflict(_("Record at least one payment before reporting completion."), code="no_payment")
     request = transition(
-        request, action="report", allowed_from=(S.APPROVED,), to=S.REPORTED, actor=actor, reason=text[:300],
+        request,
+        action="report",
+        allowed_from=(S.APPROVED,),
+        to=S.REPORTED,
+        actor=actor,
+        reason=text[:300],
         fields=dict(report_text=text, report_figures=clean_figures),
     )
     for photo in photos:
         document_add(
-            actor=actor, fund=request.fund, upload=photo, kind=DocumentKind.PHOTO, title=request.title,
-            spending_request=request, public=True, cap=Cap.FUND_PROPOSE,
+            actor=actor,
+            fund=request.fund,
+            upload=photo,
+            kind=DocumentKind.PHOTO,
+            title=request.title,
+            spending_request=request,
+            public=True,
+            cap=Cap.FUND_PROPOSE,
         )
     return request
 
@@ -500,7 +565,12 @@ def spending_request_close(*, actor, request: SpendingRequest, reason: str = "")
     actor = as_scope(actor)
     require(actor, Cap.FUND_APPROVE, request.community_id)
     return transition(
-        request, action="close", allowed_from=(S.REPORTED,), to=S.CLOSED, actor=actor, reason=reason,
+        request,
+        action="close",
+        allowed_from=(S.REPORTED,),
+        to=S.CLOSED,
+        actor=actor,
+        reason=reason,
         fields=dict(closed_at=timezone.now()),
     )
 

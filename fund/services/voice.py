@@ -48,7 +48,10 @@ def _label(resident) -> str:
 
 def _throttle(model, user, community_id: int) -> None:
     since = timezone.now() - dt.timedelta(days=1)
-    if model.objects.filter(author=user, community_id=community_id, created_at__gte=since).count() >= MAX_COMMENTS_PER_DAY:
+    if (
+        model.objects.filter(author=user, community_id=community_id, created_at__gte=since).count()
+        >= MAX_COMMENTS_PER_DAY
+    ):
         raise Conflict(_("You have written a lot today; please continue tomorrow."), code="too_many")
 
 
@@ -60,7 +63,11 @@ def comment_add(*, user, request: SpendingRequest, text: str) -> Comment:
     text = no_personal_data(clean_text(text, max_length=1000, field=_("Comment"), required=True), field=_("Comment"))
     _throttle(Comment, user, request.community_id)
     return Comment.objects.create(
-        spending_request=request, community_id=request.community_id, author=user, author_label=_label(resident), text=text
+        spending_request=request,
+        community_id=request.community_id,
+        author=user,
+        author_label=_label(resident),
+        text=text,
     )
 
 

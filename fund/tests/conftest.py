@@ -30,7 +30,9 @@ def pdf(name: str = "invoice.pdf") -> SimpleUploadedFile:
 
 
 def member(user, *, chair: bool = False) -> MemberIn:
-    return MemberIn(user=user, term_start=TODAY - dt.timedelta(days=30), term_end=TODAY + dt.timedelta(days=700), is_chair=chair)
+    return MemberIn(
+        user=user, term_start=TODAY - dt.timedelta(days=30), term_end=TODAY + dt.timedelta(days=700), is_chair=chair
+    )
 
 
 def make_user(name: str):
@@ -99,7 +101,9 @@ def to_comment(world: World, request: SpendingRequest) -> SpendingRequest:
 
 def to_review(world: World, request: SpendingRequest) -> SpendingRequest:
     request = to_comment(world, request)
-    return services.spending_request_to_charity(actor=None, request=request, today=request.comment_until + dt.timedelta(days=1))
+    return services.spending_request_to_charity(
+        actor=None, request=request, today=request.comment_until + dt.timedelta(days=1)
+    )
 
 
 def to_approved(world: World, request: SpendingRequest, approved_fen: int | None = None) -> SpendingRequest:

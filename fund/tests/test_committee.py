@@ -46,8 +46,12 @@ def test_a_committee_of_3_or_5_is_accepted_and_members_get_the_vote(world):
 def test_the_charity_must_hold_public_fundraising_status(world):
     with pytest.raises(ValidationFailed) as exc:
         services.fund_create(
-            actor=Scope(world.staff("a")), community=world.community("a"), charity_name="某基金会",
-            charity_registration_no="X", charity_public_fundraising=False, agreement_date=TODAY,
+            actor=Scope(world.staff("a")),
+            community=world.community("a"),
+            charity_name="某基金会",
+            charity_registration_no="X",
+            charity_public_fundraising=False,
+            agreement_date=TODAY,
             members=[member(make_user(f"m{i}"), chair=i == 0) for i in range(3)],
         )
     assert exc.value.code == "charity_status"
@@ -56,8 +60,12 @@ def test_the_charity_must_hold_public_fundraising_status(world):
 def test_only_fund_managers_set_up_a_fund(world):
     with pytest.raises(NotFound):
         services.fund_create(
-            actor=Scope(world.staff("b")), community=world.community("a"), charity_name="淄博市慈善总会",
-            charity_registration_no="X", charity_public_fundraising=True, agreement_date=TODAY,
+            actor=Scope(world.staff("b")),
+            community=world.community("a"),
+            charity_name="淄博市慈善总会",
+            charity_registration_no="X",
+            charity_public_fundraising=True,
+            agreement_date=TODAY,
             members=[member(make_user(f"m{i}"), chair=i == 0) for i in range(3)],
         )
 

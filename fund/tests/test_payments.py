@@ -16,8 +16,14 @@ from orgs.scope import Scope
 
 def _pay(world, r, amount, **kw):
     return services.payment_record(
-        actor=Scope(world.user("charity_a")), request=r, amount_fen=amount, line="repairs",
-        payee=kw.pop("payee", "临淄某五金店"), memo=kw.pop("memo", "感应灯"), invoice=kw.pop("invoice", pdf()), **kw,
+        actor=Scope(world.user("charity_a")),
+        request=r,
+        amount_fen=amount,
+        line="repairs",
+        payee=kw.pop("payee", "临淄某五金店"),
+        memo=kw.pop("memo", "感应灯"),
+        invoice=kw.pop("invoice", pdf()),
+        **kw,
     )
 
 

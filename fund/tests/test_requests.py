@@ -29,8 +29,13 @@ def test_propose_keeps_the_origin_and_numbers_requests(fund_world):
 def test_propose_accepts_a_user_as_actor_and_submits(fund_world):
     world = fund_world.world
     r = services.spending_request_propose(
-        actor=world.user("secretary_a"), community=world.community("a"), title="微心愿：助学书包", purpose="为困难家庭儿童购买书包",
-        amount_fen=20_000, lines=[{"line": "wishes", "description": "书包10个", "amount_fen": 20_000}], submit=True,
+        actor=world.user("secretary_a"),
+        community=world.community("a"),
+        title="微心愿：助学书包",
+        purpose="为困难家庭儿童购买书包",
+        amount_fen=20_000,
+        lines=[{"line": "wishes", "description": "书包10个", "amount_fen": 20_000}],
+        submit=True,
     )
     assert r.status == S.VOTING and r.round == 1 and r.committee_size == 3
 
@@ -58,7 +63,9 @@ def test_a_request_cannot_skip_a_step(fund_world):
     with pytest.raises(Conflict):
         services.spending_request_to_charity(actor=staff, request=r)
     with pytest.raises(Conflict):
-        services.payment_record(actor=charity, request=r, amount_fen=100, line="repairs", payee="某五金店", memo="灯", invoice=pdf())
+        services.payment_record(
+            actor=charity, request=r, amount_fen=100, line="repairs", payee="某五金店", memo="灯", invoice=pdf()
+        )
     # voting: no charity yet
     services.spending_request_submit(actor=staff, request=r)
     r.refresh_from_db()
@@ -77,7 +84,9 @@ def test_a_request_cannot_skip_a_step(fund_world):
     # review: no payment before approval, no report
     r = to_review(world, propose(world))
     with pytest.raises(Conflict):
-        services.payment_record(actor=charity, request=r, amount_fen=100, line="repairs", payee="某五金店", memo="灯", invoice=pdf())
+        services.payment_record(
+            actor=charity, request=r, amount_fen=100, line="repairs", payee="某五金店", memo="灯", invoice=pdf()
+        )
     with pytest.raises(Conflict):
         services.spending_request_report(actor=staff, request=r, text="已完成")
     # approved: no report before a payment; no close before the report
@@ -125,10 +134,14 @@ def test_majority_of_the_whole_committee_and_conflict_abstention(fund_world):
     world = fund_world.world
     staff = Scope(world.staff("a"))
     # 5 members: 2 for, 1 conflict, 1 against → 2 of 5 is no majority; the last "for" makes 3.
-    services.committee_change(actor=staff, fund=fund_world.fund, add=[
-        services.MemberIn(user=make_user("m4"), term_start=dt.date(2026, 1, 1), term_end=dt.date(2028, 1, 1)),
-        services.MemberIn(user=make_user("m5"), term_start=dt.date(2026, 1, 1), term_end=dt.date(2028, 1, 1)),
-    ])
+    services.committee_change(
+        actor=staff,
+        fund=fund_world.fund,
+        add=[
+            services.MemberIn(user=make_user("m4"), term_start=dt.date(2026, 1, 1), term_end=dt.date(2028, 1, 1)),
+            services.MemberIn(user=make_user("m5"), term_start=dt.date(2026, 1, 1), term_end=dt.date(2028, 1, 1)),
+        ],
+    )
     r = propose(world)
     services.spending_request_submit(actor=staff, request=r)
     r.refresh_from_db()
@@ -161,8 +174,13 @@ def test_a_failed_vote_returns_the_request_and_resubmission_opens_a_new_round(fu
     r.refresh_from_db()
     assert r.status == S.RETURNED
     services.spending_request_revise(
-        actor=staff, request=r, title=r.title, purpose="改用LED灯，降低预算", amount_fen=120_000,
-        lines=[("repairs", "LED感应灯", 120_000)], reason="按委员意见修改",
+        actor=staff,
+        request=r,
+        title=r.title,
+        purpose="改用LED灯，降低预算",
+        amount_fen=120_000,
+        lines=[("repairs", "LED感应灯", 120_000)],
+        reason="按委员意见修改",
     )
     services.spending_request_submit(actor=staff, request=r)
     r.refresh_from_db()
@@ -190,11 +208,29 @@ def test_the_whole_way_to_closed(fund_world):
     staff, charity = Scope(world.staff("a")), Scope(world.user("charity_a"))
     donate(world, "a", 1_000_000)
     r = to_approved(world, propose(world, amount_fen=150_000))
-    services.payment_record(actor=charity, request=r, amount_fen=100_000, line="repairs", payee="临淄某五金店", memo="感应灯12盏", invoice=pdf())
-    services.payment_record(actor=charity, request=r, amount_fen=50_000, line="repairs", payee="临淄某电工服务部", memo="安装费", invoice=pdf())
+    services.payment_record(
+        actor=charity,
+        request=r,
+        amount_fen=100_000,
+        line="repairs",
+        payee="临淄某五金店",
+        memo="感应灯12盏",
+        invoice=pdf(),
+    )
+    services.payment_record(
+        actor=charity,
+        request=r,
+        amount_fen=50_000,
+        line="repairs",
+        payee="临淄某电工服务部",
+        memo="安装费",
+        invoice=pdf(),
+    )
     r.refresh_from_db()
     assert r.paid_fen == 150_000
-    r = services.spending_request_report(actor=staff, request=r, text="12盏灯已更换", figures={"受益户数": 48}, photos=[pdf("p.pdf")])
+    r = services.spending_request_report(
+        actor=staff, request=r, text="12盏灯已更换", figures={"受益户数": 48}, photos=[pdf("p.pdf")]
+    )
     r = services.spending_request_return(actor=charity, request=r, reason="请补充施工照片")
     assert r.status == S.APPROVED
     r = services.spending_request_report(actor=staff, request=r, text="12盏灯已更换，附照片", figures={"受益户数": 48})
