@@ -71,6 +71,22 @@
     }
   }
 
+  //    Radio buttons and checkboxes: the control with its label is what one taps, so the larger
+  //    of the two must reach the size (a bare 13 px box with no label never does).
+  for (const el of document.querySelectorAll("main input[type=radio], main input[type=checkbox]")) {
+    if (!visible(el)) continue;
+    const boxes = [el, ...(el.labels || [])].filter(visible).map((x) => x.getBoundingClientRect());
+    const w = Math.max(...boxes.map((r) => r.width));
+    const h = Math.max(...boxes.map((r) => r.height));
+    if (w + 0.5 < opts.minTarget || h + 0.5 < opts.minTarget) {
+      out.push({
+        check: "tap-target",
+        element: describe(el),
+        detail: `${Math.round(w)}×${Math.round(h)} px with its label, needs ${opts.minTarget}×${opts.minTarget}`,
+      });
+    }
+  }
+
   if (opts.phone) {
     // 3. Legible at default zoom: body text and form controls at least 16 px (smaller inputs also
     //    make phone browsers zoom in when tapped).

@@ -65,6 +65,21 @@ KNOWN: tuple[Known, ...] = (
         "no <label>. Use {{ choice }} (Django wraps each in a label) or label each tag.",
     ),
     Known(
+        "partners:application_detail",
+        "tap-target",
+        'input[name="decision"][type="radio"]',
+        "The same bare radio buttons are 13×13 px with nothing else to click (a label would make the "
+        "text clickable too).",
+    ),
+    Known(
+        "partners_public:call_apply",
+        "tap-target",
+        'input[name="party_type"][type="radio"]',
+        "The “I apply as” choices are 27 px high with their labels, under 44 px for a finger on a phone. "
+        "E.g. give labels wrapping a radio/checkbox a min-height of 44px (display:flex; align-items:center) "
+        "in linli.css, which fixes every RadioSelect/CheckboxSelectMultiple at once.",
+    ),
+    Known(
         "partners_public:call_apply",
         "label",
         'label[for=""]',

@@ -99,6 +99,11 @@ def chromium():
         yield browser
         browser.close()
     finally:
+        # The connections the test's own code opened while the loop ran are kept apart from
+        # pytest-django's (see above): close them, or PostgreSQL could not drop the test database.
+        from django.db import connections
+
+        connections.close_all()
         playwright.stop()
         if before is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

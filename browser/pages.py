@@ -15,6 +15,8 @@ the accessibility checks (browser/audit.py) and collects the console errors of t
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,13 +104,22 @@ class Journey:
 
     # --- each page the person sees ------------------------------------------------------------
 
-    def step(self, page: Page, name: str) -> Path:
-        """Screenshot the page as NN-name.png and run the checks on it."""
+    def step(self, page: Page, name: str, *, doc: str = "") -> Path:
+        """Screenshot the page as NN-name.png and run the checks on it.
+
+        ``doc`` names a screenshot worth showing in the documentation: with LINLI_SCREENS_DIR set
+        (e.g. ``LINLI_SCREENS_DIR=docs/screens make test-browser``) it is also saved there as
+        ``<doc>.png``, the screen as the person sees it (not the whole page).
+        """
         page.wait_for_load_state("load")
         self.steps += 1
         slug = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")
         path = self.folder / f"{self.steps:02d}-{slug}.png"
         page.screenshot(path=str(path), full_page=True)
+        if doc and os.environ.get("LINLI_SCREENS_DIR"):
+            screens = Path(os.environ["LINLI_SCREENS_DIR"])
+            screens.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screens / f"{doc}.png"))
         self.check(page)
         return path
 
@@ -175,3 +186,37 @@ def submit(page: Page, form: str) -> None:
 def message(page: Page) -> str:
     """The text of the flash messages on the page."""
     return page.locator("ul.messages").inner_text() if page.locator("ul.messages").count() else ""
+
+
+def download(page: Page, selector: str) -> bytes:
+    """Click a download link and return the file's content."""
+    with page.expect_download() as info:
+        page.click(selector)
+    return info.value.path().read_bytes()
+
+
+def photo(text: str = "随手拍", size: tuple[int, int] = (800, 600)) -> dict:
+    """A JPEG as a phone camera would send it, for set_input_files (snapshots, evidence photos)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, (176, 196, 222))
+    ImageDraw.Draw(image).text((20, 20), text.encode("ascii", "replace").decode(), fill=(0, 0, 0))
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=80)
+    return {"name": "IMG_20261124_101500.jpg", "mimeType": "image/jpeg", "buffer": buf.getvalue()}
+
+
+def workbook(rows: list[list], name: str = "导入.xlsx") -> dict:
+    """An .xlsx (first row: the column titles) for set_input_files, as staff upload from Excel."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {
+        "name": name,
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "buffer": buf.getvalue(),
+    }

@@ -75,6 +75,21 @@ def test_tap_targets_are_44_px_on_a_phone_and_24_on_a_desk(j):
     assert checks(audit(desk, phone=False)) == [("tap-target", 'button.s "D"')]
 
 
+def test_radio_buttons_count_with_their_label(j):
+    page = j.phone()
+    serve(
+        page,
+        """<style>label.big { display: flex; align-items: center; min-height: 44px }</style>
+        <label><input type="radio" name="small" value="1"> One line</label>
+        <label class="big"><input type="radio" name="big" value="1"> Tall enough</label>
+        <input type="checkbox" name="bare" aria-label="Bare">""",
+    )
+    assert checks(audit(page, phone=True)) == [
+        ("tap-target", 'input[name="bare"][type="checkbox"]'),
+        ("tap-target", 'input[name="small"][type="radio"][value="1"]'),
+    ]
+
+
 def test_small_type_and_sideways_scrolling_are_found_on_a_phone(j):
     page = j.phone()
     serve(

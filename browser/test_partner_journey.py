@@ -62,7 +62,7 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     phone.goto("/c/partners/")
     journey.step(phone, "public-calls")
     phone.click(f"main a[href='/c/partners/calls/{call.pk}/']")
-    journey.step(phone, "the-call")
+    journey.step(phone, "the-call", doc="recruitment-call-phone")
     phone.click(f"main a.btn[href='/c/partners/calls/{call.pk}/apply/']")
     journey.step(phone, "application-form")
 
@@ -79,7 +79,7 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
         "#id_documents", files=[{"name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}]
     )
     phone.check("#id_consent")
-    journey.step(phone, "application-filled")
+    journey.step(phone, "application-filled", doc="partner-apply-phone")
     with phone.expect_navigation():
         phone.click("main form button[type=submit]")
     assert phone.url.endswith(f"/c/partners/calls/{call.pk}/thanks/")
@@ -94,7 +94,7 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     desk.goto("/console/partners/applications/")
     journey.step(desk, "applications-waiting")
     desk.click(f"main a[href='/console/partners/applications/{application.pk}/']")
-    journey.step(desk, "application")
+    journey.step(desk, "application", doc="partner-review-desk")
     desk.check("input[name=decision][value=approve]")
     with desk.expect_navigation():
         desk.click(f"form[action$='/applications/{application.pk}/review/'] button[type=submit]")
@@ -144,7 +144,7 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     partner.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED, message(desk)
     assert partner.status == PartnerStatus.ACTIVE
-    journey.step(desk, "agreement-signed")
+    journey.step(desk, "agreement-signed", doc="agreement-signed-desk")
 
     # --- The bookings appear in Spaces: every weekday evening of the term ----------------------------
     bookings = Booking.objects.filter(room=room, holder_id=partner.pk, status=BookingStatus.BOOKED)
@@ -156,7 +156,7 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     assert len(rows) == 30 and all(APPLICANT in row and "18:00" in row for row in rows)
     next_monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
     desk.goto(f"/console/spaces/rooms/{room.pk}/calendar/?week={next_monday:%Y-%m-%d}")
-    journey.step(desk, "room-calendar")
+    journey.step(desk, "room-calendar", doc="room-calendar-desk")
     assert APPLICANT in desk.locator("main").inner_text()
 
     # --- And the public sees the new partner -------------------------------------------------------

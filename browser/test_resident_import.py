@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from browser.pages import log_in, message
+from browser.pages import download, log_in, message, workbook
 from linli.testkit import make_id_number
 from residents.idcard import check_digit
 from residents.models import ImportBatch, Resident
@@ -26,14 +26,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_ID_ROW, BAD_GRID_ROW, BAD_PHONE_ROW = 10, 250, 499
 
 
-def residents_workbook() -> bytes:
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(HEADER)
+def residents_rows() -> list[list]:
+    """The titles and 500 distinct residents of 康平社区, three of them typed wrong."""
+    rows = [HEADER]
     for i in range(500):
         birth = (dt.date(1940, 1, 1) + dt.timedelta(days=i * 53)).strftime("%Y%m%d")
         grid, building = ("第一网格", "1号楼") if i % 2 == 0 else ("第二网格", "2号楼")
-        ws.append(
+        rows.append(
             [
                 SURNAMES[i % 20] + GIVEN[(i // 20) % 20] + GIVEN[i % 7],
                 make_id_number(birth=birth, seq=500 + i % 400),
@@ -46,20 +45,15 @@ def residents_workbook() -> bytes:
                 "",
             ]
         )
-    good_id = ws.cell(BAD_ID_ROW, 2).value
-    ws.cell(BAD_ID_ROW, 2).value = good_id[:17] + ("0" if good_id[17] != "0" else "1")  # wrong check digit
-    ws.cell(BAD_GRID_ROW, 4).value = "第九网格"  # no such grid
-    ws.cell(BAD_PHONE_ROW, 3).value = "138-0000"  # too short
-    return _bytes(wb)
+    # rows[n - 1] is Excel row n.
+    good_id = rows[BAD_ID_ROW - 1][1]
+    rows[BAD_ID_ROW - 1][1] = good_id[:17] + ("0" if good_id[17] != "0" else "1")  # wrong check digit
+    rows[BAD_GRID_ROW - 1][3] = "第九网格"  # no such grid
+    rows[BAD_PHONE_ROW - 1][2] = "138-0000"  # too short
+    return rows
 
 
-def _bytes(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def fix_rows(report: bytes) -> bytes:
+def fix_rows(report: bytes) -> dict:
     """What the staff member does in Excel: correct the three rows of the error report in place."""
     wb = openpyxl.load_workbook(io.BytesIO(report))
     ws = wb.active
@@ -74,11 +68,13 @@ def fix_rows(report: bytes) -> bytes:
             ws.cell(r, col["网格"]).value = "第一网格"
         elif original_row == BAD_PHONE_ROW:
             ws.cell(r, col["手机号"]).value = "13800009999"
-    return _bytes(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {"name": "需修改的行-已改.xlsx", "mimeType": XLSX, "buffer": buf.getvalue()}
 
 
-def upload(page, content: bytes, name: str) -> None:
-    page.set_input_files("#id_file", files=[{"name": name, "mimeType": XLSX, "buffer": content}])
+def upload(page, file: dict) -> None:
+    page.set_input_files("#id_file", files=[file])
     with page.expect_navigation():
         page.click("main form button[type=submit]")
 
@@ -90,19 +86,17 @@ def test_staff_import_500_residents_and_fix_the_3_bad_rows(journey, world):
     desk.click("nav.side a[href='/console/residents/import/']")
     journey.step(desk, "import-page")
 
-    upload(desk, residents_workbook(), "康平社区居民.xlsx")
+    upload(desk, workbook(residents_rows(), "康平社区居民.xlsx"))
     batch = ImportBatch.objects.get()
     assert desk.url.endswith(f"/console/residents/import/{batch.pk}/")
     assert (batch.total_rows, batch.error_rows) == (500, 3)
-    journey.step(desk, "preview-3-bad-rows")
+    journey.step(desk, "preview-3-bad-rows", doc="import-preview-desk")
     bad_rows = desk.locator("main table tr").all_inner_texts()[1:]
     assert [int(row.split()[0]) for row in bad_rows] == [BAD_ID_ROW, BAD_GRID_ROW, BAD_PHONE_ROW]
     assert "497" in desk.locator("main").inner_text()
 
     # The rows to fix, as an Excel file (saved before importing: the batch stays readable after).
-    with desk.expect_download() as download:
-        desk.click(f"main a[href='/console/residents/import/{batch.pk}/errors.xlsx']")
-    report = download.value.path().read_bytes()
+    report = download(desk, f"main a[href='/console/residents/import/{batch.pk}/errors.xlsx']")
 
     with desk.expect_navigation():
         desk.click("main button[name=action][value=good_only]")
@@ -112,7 +106,7 @@ def test_staff_import_500_residents_and_fix_the_3_bad_rows(journey, world):
     assert Resident.objects.filter(community=world.community_a).count() == before + 497
 
     desk.goto("/console/residents/import/")
-    upload(desk, fix_rows(report), "需修改的行-已改.xlsx")
+    upload(desk, fix_rows(report))
     fixed = ImportBatch.objects.exclude(pk=batch.pk).get()
     assert (fixed.total_rows, fixed.error_rows) == (3, 0)
     journey.step(desk, "preview-fixed-rows")

@@ -22,7 +22,7 @@ def test_a_resident_sees_and_corrects_their_own_data_on_a_phone(journey, world):
     journey.step(phone, "login")
     log_in(phone, me.phone)
     assert phone.url.endswith("/me/")
-    journey.step(phone, "my-page")
+    journey.step(phone, "my-page", doc="my-data-phone")
     facts = phone.locator("dl.facts").inner_text()
     assert me.name in facts and me.id_number in facts and me.phone in facts
     assert "康平社区" in phone.locator("main").inner_text()
@@ -42,7 +42,7 @@ def test_a_resident_sees_and_corrects_their_own_data_on_a_phone(journey, world):
     phone.fill("#id_phone", world.residents["b1"].phone)
     with phone.expect_navigation():
         phone.click("main form button[type=submit]")
-    journey.step(phone, "number-taken")
+    journey.step(phone, "number-taken", doc="correct-my-number-phone")
     assert phone.locator(".errorlist").count() == 1
     me.refresh_from_db()
     assert me.phone == "13800000101"
