@@ -82,7 +82,12 @@ def resource_list_for_user(
         qs = qs.filter(status=status)
     if category:
         qs = qs.filter(category=category)
-    return qs.select_related("grid", "building", "partner").annotate(n_projects=Count("projects"))
+    # Meta.ordering does not survive the aggregate: ordered here.
+    return (
+        qs.select_related("grid", "building", "partner")
+        .annotate(n_projects=Count("projects"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def resource_get_for_user(*, scope: Scope, resource_id: int, cap: str = Cap.MATCHING_VIEW) -> Resource:
@@ -94,7 +99,9 @@ def project_list_for_user(*, scope: Scope, community: OrgNode, status: str = "")
     qs = scope.filter(Project.objects.all(), Cap.MATCHING_VIEW).filter(community=community)
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(n_needs=Count("needs", distinct=True), n_resources=Count("resources", distinct=True))
+    return qs.annotate(
+        n_needs=Count("needs", distinct=True), n_resources=Count("resources", distinct=True)
+    ).order_by("-created_at", "-pk")
 
 
 def project_get_for_user(*, scope: Scope, project_id: int, cap: str = Cap.MATCHING_VIEW) -> Project:
