@@ -535,26 +535,26 @@ def public_request_detail(request, spending_request_id: int):
     return selectors.request_detail(r)
 
 
-@router.get("/public/reports/{report_id}", auth=None, response=ReportDetailOut, summary="A published report (public)")
-def public_report_detail(request, report_id: int):
-    return selectors.public_report_get(report_id=report_id)
+@router.get("/public/reports/{fund_report_id}", auth=None, response=ReportDetailOut, summary="A published report (public)")
+def public_report_detail(request, fund_report_id: int):
+    return selectors.public_report_get(fund_report_id=fund_report_id)
 
 
-@router.get("/public/reports/{report_id}/pdf", auth=None, summary="A published report as PDF (public)")
-def public_report_pdf(request, report_id: int):
-    report = selectors.public_report_get(report_id=report_id)
+@router.get("/public/reports/{fund_report_id}/pdf", auth=None, summary="A published report as PDF (public)")
+def public_report_pdf(request, fund_report_id: int):
+    report = selectors.public_report_get(fund_report_id=fund_report_id)
     return _file(report_pdf(report), "application/pdf", f"fund-report-{report.pk}.pdf")
 
 
-@router.get("/public/reports/{report_id}/xlsx", auth=None, summary="A published report as Excel (public)")
-def public_report_xlsx(request, report_id: int):
-    report = selectors.public_report_get(report_id=report_id)
+@router.get("/public/reports/{fund_report_id}/xlsx", auth=None, summary="A published report as Excel (public)")
+def public_report_xlsx(request, fund_report_id: int):
+    report = selectors.public_report_get(fund_report_id=fund_report_id)
     return _file(report_xlsx(report), XLSX, f"fund-report-{report.pk}.xlsx")
 
 
-@router.get("/public/receipts/{receipt_token}", auth=None, response=StatementOut, summary="A donor's receipt and statement (by its private link)")
-def public_receipt(request, receipt_token: str):
-    donation = selectors.receipt_get(token=_uuid(receipt_token))
+@router.get("/public/receipts/{fund_receipt_token}", auth=None, response=StatementOut, summary="A donor's receipt and statement (by its private link)")
+def public_receipt(request, fund_receipt_token: str):
+    donation = selectors.receipt_get(token=_uuid(fund_receipt_token))
     return StatementOut(
         receipt=_public_donation(donation), receipt_no=donation.receipt_no, donor_name=donation.donor_name,
         months=disclosure.donor_statement(donation),
@@ -656,14 +656,14 @@ def donation_record(request, fund_id: int, payload: DonationIn):
     return Status(201, donation)
 
 
-@router.get("/donations/{donation_id}", response=DonationOut)
-def donation_detail(request, donation_id: int):
-    return selectors.donation_get_for_user(scope=request.scope, donation_id=donation_id)
+@router.get("/donations/{fund_donation_id}", response=DonationOut)
+def donation_detail(request, fund_donation_id: int):
+    return selectors.donation_get_for_user(scope=request.scope, fund_donation_id=fund_donation_id)
 
 
-@router.get("/donations/{donation_id}/receipt", summary="The donation's receipt as PDF")
-def donation_receipt(request, donation_id: int):
-    donation = selectors.donation_get_for_user(scope=request.scope, donation_id=donation_id)
+@router.get("/donations/{fund_donation_id}/receipt", summary="The donation's receipt as PDF")
+def donation_receipt(request, fund_donation_id: int):
+    donation = selectors.donation_get_for_user(scope=request.scope, fund_donation_id=fund_donation_id)
     return _file(receipt_pdf(donation), "application/pdf", f"receipt-{donation.receipt_no}.pdf")
 
 
@@ -831,9 +831,9 @@ def question_list(request, fund_id: int):
     return list(selectors.question_list_for_user(scope=request.scope, fund=fund)[:1000])
 
 
-@router.post("/questions/{question_id}/answer", response=QuestionOut, summary="Answer a resident's question in public")
-def question_answer(request, question_id: int, payload: AnswerIn):
-    q = selectors.question_get_for_user(scope=request.scope, question_id=question_id)
+@router.post("/questions/{fund_question_id}/answer", response=QuestionOut, summary="Answer a resident's question in public")
+def question_answer(request, fund_question_id: int, payload: AnswerIn):
+    q = selectors.question_get_for_user(scope=request.scope, fund_question_id=fund_question_id)
     return services.question_answer(actor=request.scope, question=q, answer=payload.answer)
 
 
@@ -856,9 +856,9 @@ def report_publish(request, fund_id: int, payload: ReportIn):
     return Status(201, report)
 
 
-@router.post("/reports/{report_id}/corrections", response={201: CorrectionOut}, summary="Publish a correction note")
-def correction_publish(request, report_id: int, payload: CorrectionIn):
-    report = selectors.report_get_for_user(scope=request.scope, report_id=report_id)
+@router.post("/reports/{fund_report_id}/corrections", response={201: CorrectionOut}, summary="Publish a correction note")
+def correction_publish(request, fund_report_id: int, payload: CorrectionIn):
+    report = selectors.report_get_for_user(scope=request.scope, fund_report_id=fund_report_id)
     return Status(201, disclosure.correction_publish(actor=request.scope, report=report, text=payload.text))
 
 

@@ -84,8 +84,8 @@ def donation_list_for_user(*, scope: Scope, fund: Fund) -> QuerySet[Donation]:
     return scope.filter(Donation.objects.filter(fund=fund), Cap.FUND_VIEW)
 
 
-def donation_get_for_user(*, scope: Scope, donation_id: int) -> Donation:
-    return _one(scope.filter(Donation.objects.select_related("fund", "community"), Cap.FUND_VIEW), pk=donation_id)
+def donation_get_for_user(*, scope: Scope, fund_donation_id: int) -> Donation:
+    return _one(scope.filter(Donation.objects.select_related("fund", "community"), Cap.FUND_VIEW), pk=fund_donation_id)
 
 
 def income_list_for_user(*, scope: Scope, fund: Fund) -> QuerySet[Income]:
@@ -104,8 +104,8 @@ def report_list_for_user(*, scope: Scope, fund: Fund) -> QuerySet[DisclosureRepo
     return scope.filter(DisclosureReport.objects.filter(fund=fund), Cap.FUND_VIEW).select_related("spending_request")
 
 
-def report_get_for_user(*, scope: Scope, report_id: int) -> DisclosureReport:
-    return _one(scope.filter(DisclosureReport.objects.select_related("fund", "community"), Cap.FUND_VIEW), pk=report_id)
+def report_get_for_user(*, scope: Scope, fund_report_id: int) -> DisclosureReport:
+    return _one(scope.filter(DisclosureReport.objects.select_related("fund", "community"), Cap.FUND_VIEW), pk=fund_report_id)
 
 
 def question_list_for_user(*, scope: Scope, fund: Fund, open_only: bool = False) -> QuerySet[Question]:
@@ -113,8 +113,8 @@ def question_list_for_user(*, scope: Scope, fund: Fund, open_only: bool = False)
     return qs.filter(answered_at__isnull=True) if open_only else qs
 
 
-def question_get_for_user(*, scope: Scope, question_id: int) -> Question:
-    return _one(scope.filter(Question.objects.all(), Cap.FUND_VIEW), pk=question_id)
+def question_get_for_user(*, scope: Scope, fund_question_id: int) -> Question:
+    return _one(scope.filter(Question.objects.all(), Cap.FUND_VIEW), pk=fund_question_id)
 
 
 def comments_of(request: SpendingRequest) -> QuerySet[Comment]:
@@ -161,8 +161,8 @@ def public_reports(*, fund: Fund) -> QuerySet[DisclosureReport]:
     )
 
 
-def public_report_get(*, report_id: int) -> DisclosureReport:
-    return _one(DisclosureReport.objects.select_related("fund", "community"), pk=report_id)
+def public_report_get(*, fund_report_id: int) -> DisclosureReport:
+    return _one(DisclosureReport.objects.select_related("fund", "community"), pk=fund_report_id)
 
 
 def public_questions(*, fund: Fund) -> QuerySet[Question]:

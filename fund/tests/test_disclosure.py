@@ -19,8 +19,8 @@ from ledger import chart
 from ledger import selectors as ledger_selectors
 from ledger import services as ledger_services
 from ledger.chart import FundSource
-from ledger.money import format_fen
 from ledger.models import Book
+from ledger.money import format_fen
 from linli.errors import NotFound, ValidationFailed
 from orgs.scope import Scope
 

@@ -64,8 +64,8 @@ def request_page(request, spending_request_id: int):
     )
 
 
-def report_page(request, report_id: int):
-    report = selectors.public_report_get(report_id=report_id)
+def report_page(request, fund_report_id: int):
+    report = selectors.public_report_get(fund_report_id=fund_report_id)
     d = report.data
     return render(
         request,
@@ -86,15 +86,15 @@ def report_page(request, report_id: int):
     )
 
 
-def report_pdf_view(request, report_id: int):
-    report = selectors.public_report_get(report_id=report_id)
+def report_pdf_view(request, fund_report_id: int):
+    report = selectors.public_report_get(fund_report_id=fund_report_id)
     response = HttpResponse(report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=fund-report-{report.pk}.pdf"
     return response
 
 
-def report_xlsx_view(request, report_id: int):
-    report = selectors.public_report_get(report_id=report_id)
+def report_xlsx_view(request, fund_report_id: int):
+    report = selectors.public_report_get(fund_report_id=fund_report_id)
     response = HttpResponse(report_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=fund-report-{report.pk}.xlsx"
     return response
@@ -104,8 +104,8 @@ def _donation(token: uuid.UUID):
     return selectors.receipt_get(token=token)
 
 
-def receipt(request, receipt_token: uuid.UUID):
-    donation = _donation(receipt_token)
+def receipt(request, fund_receipt_token: uuid.UUID):
+    donation = _donation(fund_receipt_token)
     rows = disclosure.donor_statement(donation)
     for row in rows:
         row["spending_rows"] = [
@@ -114,15 +114,15 @@ def receipt(request, receipt_token: uuid.UUID):
     return render(request, "fund/receipt.html", {"d": donation, "fund": donation.fund, "months": rows})
 
 
-def receipt_pdf_view(request, receipt_token: uuid.UUID):
-    donation = _donation(receipt_token)
+def receipt_pdf_view(request, fund_receipt_token: uuid.UUID):
+    donation = _donation(fund_receipt_token)
     response = HttpResponse(receipt_pdf(donation), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=receipt-{donation.receipt_no}.pdf"
     return response
 
 
-def document(request, document_token: uuid.UUID):
-    doc = selectors.public_document_get(token=document_token)
+def document(request, fund_document_token: uuid.UUID):
+    doc = selectors.public_document_get(token=fund_document_token)
     try:
         fh = doc.file.open("rb")
     except FileNotFoundError:

@@ -359,8 +359,8 @@ def donations(request):
 
 
 @login_required
-def donation_receipt(request, donation_id: int):
-    donation = selectors.donation_get_for_user(scope=request.scope, donation_id=donation_id)
+def donation_receipt(request, fund_donation_id: int):
+    donation = selectors.donation_get_for_user(scope=request.scope, fund_donation_id=fund_donation_id)
     response = HttpResponse(receipt_pdf(donation), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=receipt-{donation.receipt_no}.pdf"
     return response
@@ -453,8 +453,8 @@ def report_project(request, spending_request_id: int):
 
 @login_required
 @require_POST
-def report_correct(request, report_id: int):
-    report = selectors.report_get_for_user(scope=request.scope, report_id=report_id)
+def report_correct(request, fund_report_id: int):
+    report = selectors.report_get_for_user(scope=request.scope, fund_report_id=fund_report_id)
     try:
         disclosure.correction_publish(actor=request.scope, report=report, text=request.POST.get("text", ""))
     except DomainError as exc:
@@ -476,8 +476,8 @@ def questions(request):
 
 @login_required
 @require_POST
-def question_answer(request, question_id: int):
-    q = selectors.question_get_for_user(scope=request.scope, question_id=question_id)
+def question_answer(request, fund_question_id: int):
+    q = selectors.question_get_for_user(scope=request.scope, fund_question_id=fund_question_id)
     try:
         services.question_answer(actor=request.scope, question=q, answer=request.POST.get("answer", ""))
     except DomainError as exc:
