@@ -53,6 +53,7 @@ def lease(world: World, side: str, *, name: str = "", rent_fen: int = 150_000, a
         partner = partner_services.partner_create(
             actor=staff, community=community, kind="catering", party_type="organisation",
             name=name or f"{label}侧租户餐厅", contact_name="联系人", contact_phone="13700000000",
+            credit_code=_uscc(side, name),
             services="社区助餐",
         )
         start = TODAY.replace(day=1) - dt.timedelta(days=62)
@@ -80,6 +81,13 @@ def lease(world: World, side: str, *, name: str = "", rent_fen: int = 150_000, a
         return agreement
 
     return world.once(f"enterprise.lease.{side}.{name}", make)
+
+
+def _uscc(side: str, name: str) -> str:
+    from partners.uscc import check_character
+
+    first17 = f"91370305MB{'AB'.index(side.upper())}{sum(map(ord, name or 'x')) % 1_000_000:06d}"
+    return first17 + check_character(first17)
 
 
 def other_subdistrict(world: World) -> dict:
