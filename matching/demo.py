@@ -362,7 +362,7 @@ def _users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__in=[c[0] for c in CLAIMANTS] + ["grid"])}
 
 
-def _wishes(plan: Plan, community: OrgNode, users: dict[str, User]) -> int:
+def _wishes(plan: Plan, community: OrgNode, users: dict[str, User], counter: list[int]) -> int:
     from residents.models import Resident
 
     residents = list(Resident.objects.filter(community=community).select_related("grid", "building").order_by("pk"))
@@ -371,12 +371,13 @@ def _wishes(plan: Plan, community: OrgNode, users: dict[str, User]) -> int:
     claimants = [(users[name], shown) for name, shown in CLAIMANTS if name in users]
     if not residents or not claimants:
         return 0
+    # The first grid's residents (in 康平社区 the demo grid worker's), those without a login first.
     first_grid = _grids(community)[:1]
-    preferred = [r for r in residents if first_grid and r.grid_id == first_grid[0].pk and r.user_id is None]
-    pool = preferred + [r for r in residents if r not in preferred and r.user_id is None] or residents
+    in_grid = [r for r in residents if first_grid and r.grid_id == first_grid[0].pk]
+    pool = sorted(in_grid, key=lambda r: r.user_id is not None) or residents
     made = 0
-    # Stages cycle so every community has wishes at each: posted, claimed, fulfilled, thanked;
-    # every seventh is withdrawn.
+    # Stages cycle over all the demo's wishes (``counter``), so there are about as many at each:
+    # posted, claimed, fulfilled, thanked; every eleventh is withdrawn.
     stages = (WishStatus.POSTED, WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.THANKED)
     for i, (title, who, category, details, yuan) in enumerate(plan.wishes):
         if Wish.objects.filter(community=community, title=title).exists():
@@ -396,10 +397,12 @@ def _wishes(plan: Plan, community: OrgNode, users: dict[str, User]) -> int:
             consent_note="本人（或监护人）口头同意公开发布，网格员入户时记录",
         )
         made += 1
-        if (i + 1) % 7 == 0:
+        n = counter[0]
+        counter[0] += 1
+        if n % 11 == 10:
             services.wish_withdraw(actor=None, wish=wish, reason="亲属已帮忙解决")
             continue
-        stage = stages[i % len(stages)]
+        stage = stages[n % len(stages)]
         if stage == WishStatus.POSTED:
             continue
         user, shown = claimants[i % len(claimants)]
@@ -419,6 +422,7 @@ def load_demo(*, stdout: TextIO | None = None) -> None:
     out = _Out(stdout)
     users = _users()
     totals = {"communities": 0, "projects": 0, "wishes": 0}
+    counter = [0]
     for plan in PLANS:
         community = OrgNode.objects.filter(kind=NodeKind.COMMUNITY, name=plan.community).first()
         if community is None:
@@ -429,7 +433,7 @@ def load_demo(*, stdout: TextIO | None = None) -> None:
             needs = _needs(plan, community, grids)
             resources = _resources(plan, community, grids)
             totals["projects"] += _projects(plan, community, needs, resources)
-            totals["wishes"] += _wishes(plan, community, users)
+            totals["wishes"] += _wishes(plan, community, users, counter)
         totals["communities"] += 1
     by_status = {s: Wish.objects.filter(status=s).count() for s in WishStatus.values}
     out(
