@@ -467,3 +467,21 @@ class ProfitShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.month:%Y-%m}"
+
+
+class IdempotentRequest(models.Model):
+    """The answer to a creating API request made with an ``Idempotency-Key``: a repeat of the
+    same key by the same user returns the object the first request made (orders and enrolments
+    keep their key on their own row, so their race is settled by their own unique index)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    kind = models.CharField(max_length=40)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="catalog_idempotent_request_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
