@@ -206,6 +206,7 @@ class Task(models.Model):
     )
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     checkin_token = models.CharField(max_length=40, default=new_token, editable=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
     created_by = _user_fk(_("created by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -220,6 +221,7 @@ class Task(models.Model):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="volunteer_task_ends_after_start"),
             models.CheckConstraint(condition=Q(slots__gte=1), name="volunteer_task_has_places"),
             models.CheckConstraint(condition=Q(taken__lte=F("slots")), name="volunteer_task_not_overfilled"),
+            models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="volunteer_task_key_once"),
         ]
 
     def __str__(self) -> str:

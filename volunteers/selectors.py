@@ -140,6 +140,22 @@ def tasks_organised_by(*, scope: Scope) -> QuerySet[Task]:
     )
 
 
+def teams_led_by_self(*, scope: Scope) -> QuerySet[Team]:
+    if not scope.is_authenticated:
+        return Team.objects.none()
+    return Team.objects.filter(leader__user=scope.user, leader__status=VolunteerStatus.ACTIVE).select_related(
+        "community"
+    )
+
+
+def team_led_by_self(*, scope: Scope, team_id: int) -> Team:
+    """A team the user leads (a platform administrator reaches any, to support people)."""
+    qs = Team.objects.select_related("community", "leader")
+    if not scope.is_platform_admin:
+        qs = qs.filter(pk__in=teams_led_by_self(scope=scope).values("pk"))
+    return _one(qs, team_id)
+
+
 def points_rule_list_for_user(*, scope: Scope, community: OrgNode) -> QuerySet[PointsRule]:
     return scope.filter(PointsRule.objects.filter(community=community), Cap.VOLUNTEER_VIEW).order_by(
         "-active", "task_kind", "name"

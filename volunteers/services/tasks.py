@@ -61,9 +61,16 @@ def task_create(
     team: Team | None = None,
     household: Resident | None = None,
     organiser=None,
+    idempotency_key: str | None = None,
 ) -> Task:
     """Publish a task. Staff who manage volunteers, or the leader of ``team``, may; the
-    organiser (who alone confirms the hours) is the creator unless staff name another."""
+    organiser (who alone confirms the hours) is the creator unless staff name another. A retry
+    with the same ``idempotency_key`` returns the task the first request made."""
+    key = (idempotency_key or "").strip()[:100] or None
+    if key and user_of(actor) is not None:
+        existing = Task.objects.filter(created_by=user_of(actor), idempotency_key=key).first()
+        if existing is not None:
+            return existing
     if community.kind != NodeKind.COMMUNITY:
         raise ValidationFailed(_("Tasks belong to a community."), code="not_a_community")
     if team is not None and team.community_id != community.pk:
@@ -109,6 +116,7 @@ def task_create(
         household=household,
         organiser=organiser,
         created_by=user_of(actor),
+        idempotency_key=key if user_of(actor) is not None else None,
     )
 
 
