@@ -24,7 +24,7 @@ from enterprise.models import (
     RequestStatus,
     SpendingCategory,
 )
-from enterprise.services._common import local_midnight, month_start, next_month
+from enterprise.periods import local_midnight, month_start, next_month
 from ledger.models import Account, Posting, Transaction
 
 

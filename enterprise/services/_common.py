@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enterprise.periods import local_midnight, month_start, next_month  # noqa: F401 (re-exported)
 from linli.errors import NotFound, ValidationFailed
 from orgs.models import NodeKind, OrgNode
 from orgs.scope import Scope
@@ -23,18 +24,6 @@ def require(actor: Scope | None, cap: str, community_id: int) -> None:
 
 def user_of(actor: Scope | None):
     return actor.user if actor is not None and actor.is_authenticated else None
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(day: dt.date) -> dt.date:
-    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def entry_time(day: dt.date) -> dt.datetime:
