@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -96,7 +98,7 @@ class TextForm(forms.Form):
 
 
 class FundingForm(forms.Form):
-    amount_yuan = forms.DecimalField(label=_("Amount (yuan)"), min_value=0.01, max_digits=10, decimal_places=2)
+    amount_yuan = forms.DecimalField(label=_("Amount (yuan)"), min_value=Decimal("0.01"), max_digits=10, decimal_places=2)
     purpose = forms.CharField(label=_("What the money is for"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500)
 
 

@@ -163,3 +163,27 @@ def test_the_api_raises_needs_and_claims_wishes(world, login):
     listed = staff.get("/api/v1/matching/needs", {"community_id": world.community_a.pk}).json()
     assert [n["title"] for n in listed] == ["想学智能手机"] and "resident" not in str(listed[0].keys())
     assert staff.get("/api/v1/matching/needs", {"community_id": world.community_b.pk}).status_code == 404
+
+
+def test_lists_take_the_same_number_of_queries_whatever_their_length(world, login):
+    client = login(world.staff("a"))
+    urls = ["/console/matching/", "/console/matching/needs/", "/console/matching/resources/", "/console/matching/wishes/"]
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            found.append(len(ctx.captured_queries))
+        return found
+
+    _lists(world)
+    post_wish(world)
+    before = count()
+    for i in range(4):
+        _lists(world)
+        post_wish(world, title=f"愿望{i}")
+    assert count() == before
