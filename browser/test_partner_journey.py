@@ -4,6 +4,7 @@ desk, draft and sign the agreement, and the room's weekly bookings appear in Spa
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -138,8 +139,10 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     sign_form = f"form[action$='/agreements/{agreement.pk}/sign/']"
     desk.fill(f"{sign_form} [name=community_signatory]", "邵书记")
     desk.fill(f"{sign_form} [name=partner_signatory]", "周经理")
+    before_signing = timezone.localtime()
     with desk.expect_navigation():
         desk.click(f"{sign_form} button[type=submit]")
+    after_signing = timezone.localtime()
     agreement.refresh_from_db()
     partner.refresh_from_db()
     assert agreement.status == AgreementStatus.SIGNED, message(desk)
@@ -148,8 +151,9 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
 
     # --- The bookings appear in Spaces: every weekday evening of the term ----------------------------
     bookings = Booking.objects.filter(room=room, holder_id=partner.pk, status=BookingStatus.BOOKED)
-    expected = _weekday_evenings(agreement.starts_on, agreement.ends_on)
-    assert bookings.count() == expected
+    assert bookings.count() in {
+        _weekday_evenings(agreement.starts_on, agreement.ends_on, signed=at) for at in (before_signing, after_signing)
+    }
     desk.goto(f"/console/spaces/bookings/?room={room.pk}")
     journey.step(desk, "room-bookings")
     rows = desk.locator("main table tr").all_inner_texts()[1:]
@@ -159,19 +163,40 @@ def test_a_partner_applies_is_approved_signs_and_gets_the_room(journey, world, c
     journey.step(desk, "room-calendar", doc="room-calendar-desk")
     assert APPLICANT in desk.locator("main").inner_text()
 
-    # --- And the public sees the new partner -------------------------------------------------------
+    # --- And the public sees the new partner, and the room no longer free on weekday evenings ------
     phone.goto(f"/c/partners/p/{partner.pk}/")
     journey.step(phone, "public-partner-page")
     assert APPLICANT in phone.locator("main").inner_text()
+    phone.goto(f"/c/spaces/{world.community_a.pk}/")
+    journey.step(phone, "public-rooms")
+    free = phone.locator("main ul.slots li").all_inner_texts()
+    assert free and not [block for block in free if _overlaps_a_weekday_evening(block, signed=after_signing)]
     journey.done()
 
 
-def _weekday_evenings(first: dt.date, last: dt.date) -> int:
-    """Mondays to Fridays from the first bookable evening (today's if 18:00 is still ahead)."""
-    now = timezone.localtime()
-    day = max(first, now.date())
-    if day == now.date() and now.time() >= dt.time(18, 0):
-        day += dt.timedelta(days=1)
+def _overlaps_a_weekday_evening(block: str, *, signed: dt.datetime) -> bool:
+    """A free block as the public rooms page shows it ("11-25 周三 08:00–18:00"): does it take
+    any of a weekday's 18:00–20:00?"""
+    match = re.match(r"(\d\d)-(\d\d) .*?(\d\d:\d\d)–(\d\d:\d\d)", block)
+    assert match, block
+    month, day, start, end = match.groups()
+    today = timezone.localdate()
+    date = dt.date(today.year, int(month), int(day))
+    if date < today - dt.timedelta(days=1):
+        date = date.replace(year=today.year + 1)
+    if date < _first_evening(signed):
+        return False  # today's evening had begun when the agreement was signed: not booked
+    return date.weekday() < 5 and start < "20:00" and end > "18:00"
+
+
+def _first_evening(signed: dt.datetime) -> dt.date:
+    """The first evening a signing at that time books: that day's if 18:00 was still ahead."""
+    return signed.date() + dt.timedelta(days=1) if signed.time() >= dt.time(18, 0) else signed.date()
+
+
+def _weekday_evenings(first: dt.date, last: dt.date, *, signed: dt.datetime) -> int:
+    """Mondays to Fridays from the first evening the signing booked to the end of the term."""
+    day = max(first, _first_evening(signed))
     n = 0
     while day <= last:
         n += day.weekday() < 5
