@@ -30,6 +30,7 @@ from enterprise.models import (
 )
 from enterprise.periods import month_start
 from enterprise.services._common import subdistrict_of
+from enterprise.services.rent import rented_area
 from linli.errors import DomainError, NotFound, ValidationFailed
 from orgs.roles import Cap
 from orgs.views import console_community
@@ -148,16 +149,10 @@ def home(request):
                 )[:10],
                 "arrears": reports.arrears_of(enterprise=enterprise)[:10],
                 "documents": enterprise.documents.all(),
-                "leased_m2": sum(_leased_area(enterprise, today)),
+                "leased_m2": rented_area(enterprise=enterprise, day=today),
             }
         )
     return render(request, "enterprise/home.html", context)
-
-
-def _leased_area(enterprise, day):
-    from enterprise.services.rent import agreement_rooms, leases_in_force
-
-    return [agreement_rooms(a)[0] for a in leases_in_force(enterprise=enterprise, period=day)]
 
 
 @_post

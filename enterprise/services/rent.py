@@ -35,15 +35,15 @@ from partners.revenue import share_due
 DUE_DAY = 10
 
 
-def leases_in_force(*, enterprise: Enterprise, period: dt.date):
-    """Signed agreements of the community with rent, in force for some of the month."""
+def agreements_in_force(*, enterprise: Enterprise, period: dt.date):
+    """Signed agreements of the community in force for some of the month: the rooms they grant are
+    the rooms rented out (小公益 partners may have them free or at a low rent)."""
     first = month_start(period)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     return (
         Agreement.objects.filter(
             community_id=enterprise.community_id,
             status=AgreementStatus.SIGNED,
-            monthly_rent_fen__gt=0,
             starts_on__lte=last,
             ends_on__gte=first,
         )
@@ -51,6 +51,20 @@ def leases_in_force(*, enterprise: Enterprise, period: dt.date):
         .prefetch_related("slots__room")
         .order_by("pk")
     )
+
+
+def leases_in_force(*, enterprise: Enterprise, period: dt.date):
+    """The agreements in force for some of the month that pay rent: one invoice each."""
+    return agreements_in_force(enterprise=enterprise, period=period).filter(monthly_rent_fen__gt=0)
+
+
+def rented_area(*, enterprise: Enterprise, day: dt.date) -> int:
+    """m² of the distinct rooms granted by the agreements in force."""
+    rooms = {}
+    for agreement in agreements_in_force(enterprise=enterprise, period=day):
+        for slot in agreement.slots.all():
+            rooms[slot.room_id] = slot.room.area_m2
+    return sum(rooms.values())
 
 
 def agreement_rooms(agreement: Agreement) -> tuple[int, str]:
