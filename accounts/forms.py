@@ -25,3 +25,25 @@ class LoginForm(AuthenticationForm):
             )
             % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": settings.LINLI_LOCKOUT_MINUTES},
         }
+
+
+class OneTimeCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Password (and authenticator code, for users with one) before a sensitive act."""
+
+    password = forms.CharField(
+        label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    code = forms.CharField(
+        label=_("6-digit code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "accounts",
     "orgs",
@@ -92,8 +94,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.AbsoluteSessionTimeoutMiddleware",
+    "accounts.mfa.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -194,6 +198,12 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 # However active, a session ends 12 hours after its login (accounts.middleware).
 LINLI_SESSION_MAX_AGE = env_int("LINLI_SESSION_MAX_AGE", 12 * 60 * 60)
+# Revealing full numbers or approving money asks for the password again after 5 minutes.
+LINLI_REAUTH_SECONDS = env_int("LINLI_REAUTH_SECONDS", 5 * 60)
+# A second factor (TOTP) for administrators and everyone who approves or pays money
+# (accounts.mfa). On in production; development and the demo may switch it off.
+LINLI_MFA_REQUIRED = env_bool("LINLI_MFA_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Linli 邻里"
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -19,3 +19,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 # Static files are served by runserver/whitenoise in real runs; tests never fetch them.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# The second factor is tested where it is the subject (accounts/tests/test_mfa.py); elsewhere
+# tests log in with force_login, as a verified session would.
+LINLI_MFA_REQUIRED = False

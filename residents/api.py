@@ -3,9 +3,12 @@
 # (the list operation and /api/v1/openapi.json failed with a pydantic "not fully defined" error).
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from accounts import reauth
+from linli.errors import Forbidden
 from orgs.roles import Cap
 from orgs.selectors import community_get_for_user
 from residents import selectors, services
@@ -70,6 +73,9 @@ class ListFilters(Schema):
 class RevealIn(Schema):
     field: str
     reason: str
+    # Needed unless this session confirmed the password in the last minutes (token calls: always).
+    password: str | None = None
+    otp_code: str | None = None
 
 
 class RevealOut(Schema):
@@ -146,6 +152,9 @@ def resident_update(request, resident_id: int, payload: ResidentPatch):
 @router.post("/{resident_id}/reveal", response=RevealOut, summary="See a full ID or mobile number (logged)")
 def resident_reveal(request, resident_id: int, payload: RevealIn):
     resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id)
+    if not request.scope.has(Cap.RESIDENT_REVEAL, resident.community_id):
+        raise Forbidden(_("Your role may not see full ID or mobile numbers."))
+    reauth.require_recent(request, password=payload.password, code=payload.otp_code)
     value = services.resident_reveal(
         actor=request.scope, resident=resident, field=payload.field, reason=payload.reason,
         ip_address=request.META.get("REMOTE_ADDR"),

@@ -33,6 +33,9 @@ class ResidentForm(forms.Form):
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[("id_number", _("ID number")), ("phone", _("Mobile number"))])
     reason = forms.CharField(label=_("Why do you need it?"), max_length=200)
+    # Asked again when the session has not re-authenticated in the last minutes (accounts.reauth).
+    password = forms.CharField(required=False, widget=forms.PasswordInput)
+    code = forms.CharField(required=False, max_length=8)
 
 
 class ImportUploadForm(forms.Form):

@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.errors import DomainError, NotFound, ValidationFailed
+from accounts import mfa, reauth
+from accounts.reauth import redirect_to_confirm
+from linli.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from orgs.roles import Cap
 from orgs.selectors import buildings_of, grids_of
 from orgs.views import console_community
@@ -105,6 +107,8 @@ def resident_detail(request, resident_id: int):
             "can_manage": request.scope.has(Cap.RESIDENT_MANAGE, resident.community_id),
             "can_reveal": request.scope.has(Cap.RESIDENT_REVEAL, resident.community_id),
             "reveal_form": RevealForm(),
+            "needs_reauth": not reauth.is_recent(request),
+            "has_device": mfa.confirmed_device(request.user) is not None,
         },
     )
 
@@ -145,6 +149,9 @@ def resident_reveal(request, resident_id: int):
     form = RevealForm(request.POST)
     if not form.is_valid():
         raise ValidationFailed(_("Say why you need the full number (this is logged)."), code="no_reason")
+    if not request.scope.has(Cap.RESIDENT_REVEAL, resident.community_id):
+        raise Forbidden(_("Your role may not see full ID or mobile numbers."))
+    reauth.require_recent(request, password=form.cleaned_data["password"], code=form.cleaned_data["code"])
     value = services.resident_reveal(
         actor=request.scope, resident=resident, field=form.cleaned_data["field"], reason=form.cleaned_data["reason"],
         ip_address=request.META.get("REMOTE_ADDR"),
@@ -171,6 +178,8 @@ def resident_export(request):
         scope=request.scope, community=community, query=request.GET.get("q", ""), tag=request.GET.get("tag", "")
     )
     full = request.GET.get("full") == "1"
+    if full and not reauth.is_recent(request):
+        return redirect_to_confirm(request)
     content = exports.residents_workbook(
         actor=request.scope, residents=qs, community_id=community.pk, full=full, reason=request.GET.get("reason", "")
     )

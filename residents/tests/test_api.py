@@ -4,7 +4,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_token_create
-from linli.testkit import make_id_number
+from linli.testkit import PASSWORD, make_id_number
 from residents.models import Resident, RevealLog
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_patch_refuses_a_bad_name_and_changes_nothing(world, login):
 def test_reveal_through_the_api_is_logged(world, login):
     a1 = world.residents["a1"]
     client = login(world.user("staff_a"))
-    response = client.post(f"{BASE}{a1.pk}/reveal", {"field": "id_number", "reason": "核对身份"}, content_type="application/json")
+    response = client.post(f"{BASE}{a1.pk}/reveal", {"field": "id_number", "reason": "核对身份", "password": PASSWORD}, content_type="application/json")
     assert response.json() == {"field": "id_number", "value": a1.id_number}
     assert RevealLog.objects.get().reason == "核对身份"
     no_reason = client.post(f"{BASE}{a1.pk}/reveal", {"field": "phone", "reason": ""}, content_type="application/json")
@@ -90,3 +90,16 @@ def test_the_lists_need_no_query_per_resident(world, login):
     many = (_queries(client, "/console/residents/"), _queries(client, BASE, params))
     assert many == few
     assert few[0] <= 25 and few[1] <= 15, few
+
+
+def test_a_token_client_sends_the_password_with_every_reveal(world):
+    a1 = world.residents["a1"]
+    _token, raw = api_token_create(user=world.user("staff_a"), name="desk")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    body = {"field": "phone", "reason": "电话回访"}
+    refused = client.post(f"{BASE}{a1.pk}/reveal", body, content_type="application/json")
+    assert refused.status_code == 403 and refused.json()["code"] == "reauth_required"
+    ok = client.post(f"{BASE}{a1.pk}/reveal", {**body, "password": PASSWORD}, content_type="application/json")
+    assert ok.json()["value"] == a1.phone
+    assert client.post(f"{BASE}{a1.pk}/reveal", body, content_type="application/json").status_code == 403
+    assert RevealLog.objects.count() == 1

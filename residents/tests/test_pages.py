@@ -5,7 +5,7 @@ import json
 import pytest
 
 from accounts.models import User
-from linli.testkit import make_id_number
+from linli.testkit import PASSWORD, make_id_number
 from residents.models import Resident, RevealLog
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_the_detail_page_masks_and_offers_reveal_to_those_who_may(world, login):
 def test_reveal_through_the_page_logs_it_and_the_resident_sees_it(world, login):
     a1 = world.residents["a1"]
     client = login(world.user("staff_a"))
-    response = client.post(f"/console/residents/{a1.pk}/reveal/", {"field": "id_number", "reason": "办理高龄补贴"})
+    response = client.post(f"/console/residents/{a1.pk}/reveal/", {"field": "id_number", "reason": "办理高龄补贴", "password": PASSWORD})
     assert response.status_code == 200 and a1.id_number in response.content.decode()
     log = RevealLog.objects.get()
     assert (log.actor, log.reason, log.ip_address) == (world.user("staff_a"), "办理高龄补贴", "127.0.0.1")
@@ -122,7 +122,7 @@ def test_the_edit_page_does_not_show_the_full_id_number(world, login):
 
 def test_the_access_log_is_for_auditors(world, login):
     a1 = world.residents["a1"]
-    login(world.user("staff_a")).post(f"/console/residents/{a1.pk}/reveal/", {"field": "phone", "reason": "电话回访"})
+    login(world.user("staff_a")).post(f"/console/residents/{a1.pk}/reveal/", {"field": "phone", "reason": "电话回访", "password": PASSWORD})
     page = login(world.user("secretary_a")).get("/console/residents/access-log/")
     assert page.status_code == 200 and "电话回访" in page.content.decode()
     assert login(world.user("staff_a")).get("/console/residents/access-log/").status_code == 404
@@ -143,7 +143,7 @@ def test_my_page_shows_my_full_data_and_nobody_elses(world, login):
 
 def test_my_data_download_is_complete_and_only_mine(world, login):
     a1 = world.residents["a1"]
-    login(world.user("staff_a")).post(f"/console/residents/{a1.pk}/reveal/", {"field": "phone", "reason": "电话回访"})
+    login(world.user("staff_a")).post(f"/console/residents/{a1.pk}/reveal/", {"field": "phone", "reason": "电话回访", "password": PASSWORD})
     response = login(world.user("resident_a")).get("/me/my-data.json")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
@@ -205,3 +205,32 @@ def test_the_api_gives_me_my_own_record_in_full(world, login):
     patched = client.patch("/api/v1/residents/me", {"phone": "13700007777"}, content_type="application/json")
     assert patched.status_code == 200 and patched.json()["phone"] == "13700007777"
     assert client.patch("/api/v1/residents/me", {"phone": "123"}, content_type="application/json").status_code == 422
+
+
+def test_reveal_asks_for_the_password_again_unless_confirmed_in_the_last_minutes(world, login, settings):
+    a1 = world.residents["a1"]
+    client = login(world.user("staff_a"))
+    page = client.get(f"/console/residents/{a1.pk}/").content.decode()
+    assert 'name="password"' in page
+    url = f"/console/residents/{a1.pk}/reveal/"
+    missing = client.post(url, {"field": "phone", "reason": "电话回访"})
+    assert missing.status_code == 403 and a1.phone not in missing.content.decode()
+    wrong = client.post(url, {"field": "phone", "reason": "电话回访", "password": "not-my-password"})
+    assert wrong.status_code == 422 and a1.phone not in wrong.content.decode()
+    assert not RevealLog.objects.exists()
+    assert a1.phone in client.post(url, {"field": "phone", "reason": "电话回访", "password": PASSWORD}).content.decode()
+    # Confirmed a moment ago: the next look within the window needs no password.
+    assert 'name="password"' not in client.get(f"/console/residents/{a1.pk}/").content.decode()
+    assert a1.phone in client.post(url, {"field": "phone", "reason": "再次回访"}).content.decode()
+    assert RevealLog.objects.count() == 2
+
+
+def test_a_full_export_goes_through_the_confirmation_page(world, login):
+    client = login(world.user("staff_a"))
+    url = f"/console/residents/export.xlsx?community={world.community_a.pk}&full=1&reason=高龄补贴核对"
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/confirm/")
+    confirm = client.post(response["Location"], {"password": PASSWORD})
+    assert confirm.status_code == 302
+    again = client.get(confirm["Location"])
+    assert again.status_code == 200 and again["Content-Type"].startswith("application/vnd.openxmlformats")
