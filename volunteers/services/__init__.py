@@ -30,6 +30,7 @@ from volunteers.services.tasks import (  # noqa: F401
     check_in,
     check_out,
     regenerate_checkin_token,
+    signup_add,
     signup_assign,
     signup_cancel,
     signup_confirm,

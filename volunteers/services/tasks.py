@@ -227,6 +227,33 @@ def signup_create(*, actor: Scope | None, volunteer: Volunteer, task: Task) -> S
         return signup
 
 
+def signup_add(*, actor: Scope | None, task: Task, volunteer: Volunteer) -> Signup:
+    """The organiser adds a volunteer who came without signing up (a walk-in, a paper sheet):
+    assigned at once, taking a place, even after sign-up has closed or the task has ended."""
+    if not can_organise(actor, task):
+        raise NotFound()
+    if volunteer.community_id != task.community_id:
+        raise NotFound()
+    if task.status == TaskStatus.CANCELLED:
+        raise Conflict(_("The task is cancelled."), code="cancelled")
+    existing = Signup.objects.filter(task=task, volunteer=volunteer).first()
+    if existing is not None and existing.status in HOLDS_PLACE:
+        if existing.status == SignupStatus.REQUESTED:
+            return signup_assign(actor=actor, signup=existing)
+        return existing
+    with transaction.atomic():
+        took = Task.objects.filter(pk=task.pk, taken__lt=F("slots")).update(taken=F("taken") + 1)
+        if not took:
+            raise Conflict(_("All places on this task are taken."), code="full")
+        if existing is not None:
+            Signup.objects.filter(pk=existing.pk).update(status=SignupStatus.ASSIGNED)
+            existing.refresh_from_db()
+            return existing
+        return Signup.objects.create(
+            community_id=task.community_id, task=task, volunteer=volunteer, status=SignupStatus.ASSIGNED
+        )
+
+
 def _release(signup: Signup, *, allowed_from: tuple[str, ...], to: str) -> Signup:
     with transaction.atomic():
         moved = Signup.objects.filter(pk=signup.pk, status__in=allowed_from, checked_in_at__isnull=True).update(
