@@ -10,7 +10,6 @@ their own community at ``/mine``. Money is integer fen.
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -345,12 +344,14 @@ def market_create(request, payload: MarketIn):
     return Status(201, market)
 
 
-@router.get("/summary", response=SummaryOut, summary="A community's markets of one year, in figures")
+@router.get(
+    "/summary", response=SummaryOut, summary="A community's markets of a year (or, without a year, the past 12 months)"
+)
 def year_summary(request, filters: Query[CommunityFilter]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MARKET_VIEW)
-    return selectors.year_summary(
-        scope=request.scope, community=community, year=filters.year or timezone.localdate().year
-    ).__dict__
+    if filters.year is None:
+        return selectors.rolling_summary(scope=request.scope, community=community).__dict__
+    return selectors.year_summary(scope=request.scope, community=community, year=filters.year).__dict__
 
 
 def _stalls_out(market) -> list[dict]:

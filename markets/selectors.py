@@ -236,7 +236,8 @@ class Summary:
     donated_value_fen: int
 
 
-def _summary(markets: QuerySet[Market]) -> Summary:
+def summary_of(markets: QuerySet[Market]) -> Summary:
+    """The figures of these markets (callers scope the queryset)."""
     ids = markets.values("pk")
     held = StallApplication.objects.filter(market_id__in=ids, status=ApplicationStatus.ALLOCATED)
     counts = held.aggregate(
@@ -262,7 +263,7 @@ def _summary(markets: QuerySet[Market]) -> Summary:
 
 
 def market_summary(*, market: Market) -> Summary:
-    return _summary(Market.objects.filter(pk=market.pk))
+    return summary_of(Market.objects.filter(pk=market.pk))
 
 
 def year_summary(*, scope: Scope, community: OrgNode, year: int) -> Summary:
@@ -271,7 +272,18 @@ def year_summary(*, scope: Scope, community: OrgNode, year: int) -> Summary:
         Market.objects.filter(community=community, held_on__year=year).exclude(status=MarketStatus.CANCELLED),
         Cap.MARKET_VIEW,
     ).filter(held_on__lte=timezone.localdate())
-    return _summary(markets)
+    return summary_of(markets)
+
+
+def rolling_summary(*, scope: Scope, community: OrgNode, days: int = 365) -> Summary:
+    """The markets held in the last ``days`` days (a year of markets rarely starts in January)."""
+    today = timezone.localdate()
+    markets = scope.filter(
+        Market.objects.filter(community=community, held_on__gt=today - dt.timedelta(days=days), held_on__lte=today)
+        .exclude(status=MarketStatus.CANCELLED),
+        Cap.MARKET_VIEW,
+    )
+    return summary_of(markets)
 
 
 def years_with_markets(*, scope: Scope, community: OrgNode) -> list[int]:

@@ -48,14 +48,18 @@ def _fail(request, exc: DomainError) -> None:
 def market_list(request):
     community = _need(request, Cap.MARKET_VIEW)
     years = selectors.years_with_markets(scope=request.scope, community=community)
-    year = _int(request.GET.get("year"), years[0])
+    year = _int(request.GET.get("year"))
+    if year is None:
+        summary = selectors.rolling_summary(scope=request.scope, community=community)
+    else:
+        summary = selectors.year_summary(scope=request.scope, community=community, year=year)
     return render(
         request,
         "markets/market_list.html",
         {
             "community": community,
             "markets": selectors.market_list_for_user(scope=request.scope, community=community, year=year),
-            "summary": selectors.year_summary(scope=request.scope, community=community, year=year),
+            "summary": summary,
             "year": year,
             "years": years,
             "can_manage": request.scope.has(Cap.MARKET_MANAGE, community.pk),
