@@ -240,6 +240,20 @@ class RequestDetailOut(RequestOut):
         return services.tally(obj) if obj.round else {}
 
 
+class PublicStepOut(Schema):
+    """A step as the public sees it: what happened, when and why; not which employee did it."""
+
+    action: str
+    from_status: str
+    to_status: str
+    reason: str
+    created_at: dt.datetime
+
+
+class PublicRequestDetailOut(RequestDetailOut):
+    steps: list[PublicStepOut]
+
+
 class RequestIn(Schema):
     community_id: int
     title: str
@@ -529,7 +543,7 @@ def public_fund_detail(request, community_id: int):
     )
 
 
-@router.get("/public/requests/{spending_request_id}", auth=None, response=RequestDetailOut, summary="A spending request (public)")
+@router.get("/public/requests/{spending_request_id}", auth=None, response=PublicRequestDetailOut, summary="A spending request (public)")
 def public_request_detail(request, spending_request_id: int):
     r = selectors.public_request_get(spending_request_id=spending_request_id)
     return selectors.request_detail(r)

@@ -119,9 +119,11 @@ class _Flow:
         self.charity = scope if scope is not None and scope.has("fund.approve", fund.community_id) else None
 
     def propose(self, title, purpose, beneficiaries, lines, **kw) -> SpendingRequest:
+        """``lines``: (budget line, description, amount in yuan)."""
+        fen = [(line, text, yuan * 100) for line, text, yuan in lines]
         return services.spending_request_propose(
             actor=self.proposer, community=self.fund.community, title=title, purpose=purpose, beneficiaries=beneficiaries,
-            amount_fen=sum(a for _, _, a in lines), lines=lines, **kw,
+            amount_fen=sum(a for _, _, a in fen), lines=fen, **kw,
         )
 
     def vote(self, r: SpendingRequest, n: int, choice: str = "yes") -> SpendingRequest:
@@ -191,8 +193,12 @@ def _wenshao(community: OrgNode, out) -> None:
     )
     # A year of revenue shares from the 11 partners, paid in monthly.
     partners = {p.name: p for p in Partner.objects.filter(community=community)}
+    this_month = today.replace(day=1)
     for month_back in range(12, 0, -1):
-        when = _ago(30 * month_back - 5)
+        first = this_month
+        for _ in range(month_back):
+            first = (first - dt.timedelta(days=1)).replace(day=1)
+        when = timezone.make_aware(dt.datetime.combine(first.replace(day=25), dt.time(10, 0)))
         for name, yuan in WENSHAO_SHARES.items():
             partner = partners.get(name)
             services.income_record(
@@ -221,6 +227,7 @@ def _wenshao(community: OrgNode, out) -> None:
     r = flow.finish(r, "走访独居老人36户，送去慰问品36份，完成上门体检36人次。", {"走访户数": 36, "体检人次": 36},
                     ["重阳节慰问", "走访36户"])
     _backdate(r, submitted=_ago(170), approved=_ago(155), closed=_ago(140))
+    r.refresh_from_db()
     disclosure.report_publish(actor=None, fund=fund, kind=ReportKind.PROJECT, spending_request=r, final=True)
     # 2. Closed: stairwell lights.
     r = flow.propose("5号楼、7号楼楼道灯更换", "更换老旧楼道灯为LED感应灯。", "5号楼、7号楼居民96户",
@@ -325,7 +332,7 @@ def _kangping(community: OrgNode, out) -> None:
             received_at=end + dt.timedelta(days=3), idempotency_key=f"demo-{label}-share",
         )
         r = flow.propose(memo, f"{memo}，费用由社区发展基金列支。", "相关楼栋居民" if "楼" in memo else "高龄独居老人",
-                         [("repairs" if "维修" in memo else "visits", memo, repair)])
+                         [("repairs" if "维修" in memo else "visits", memo, repair // 100)])
         r = flow.approve(r)
         paid = end + dt.timedelta(days=10)
         flow.pay(r, r.lines.first().line, repair // 100, "临淄某五金电料店" if "维修" in memo else "临淄某超市", memo, paid)
@@ -334,15 +341,15 @@ def _kangping(community: OrgNode, out) -> None:
     services.donation_record(actor=None, fund=fund, donor_name="康平社区居民（集体）", donor_kind="person",
                              amount_fen=86_000, received_at=_ago(20), memo="邻里节募捐")
     # At the committee: one member for, the ``committee`` login's vote awaited.
-    r = flow.propose("1号楼单元门禁维修", "维修1号楼3个单元的门禁系统。", "1号楼居民36户", [("repairs", "门禁维修3套", 180_000)])
+    r = flow.propose("1号楼单元门禁维修", "维修1号楼3个单元的门禁系统。", "1号楼居民36户", [("repairs", "门禁维修3套", 1_800)])
     services.spending_request_submit(actor=None, request=r)
     r.refresh_from_db()
     services.spending_request_vote(actor=voters[1], request=r, choice="yes")
     # At the charity: the ``charity`` login's decision awaited.
-    r = flow.propose("四点半课堂冬季取暖", "为四点半课堂教室添置取暖器2台。", "课堂学生约25人", [("services", "取暖器2台", 60_000)])
+    r = flow.propose("四点半课堂冬季取暖", "为四点半课堂教室添置取暖器2台。", "课堂学生约25人", [("services", "取暖器2台", 600)])
     flow.to_charity(r)
     # Open for comments: the ``resident`` login (刘桂芳) has commented and asked; the committee answered.
-    r = flow.propose("老年食堂餐桌椅更换", "更换老年食堂破损餐桌椅10套。", "在食堂就餐的老人", [("services", "餐桌椅10套", 120_000)])
+    r = flow.propose("老年食堂餐桌椅更换", "更换老年食堂破损餐桌椅10套。", "在食堂就餐的老人", [("services", "餐桌椅10套", 1_200)])
     r = flow.vote(r, 2)
     resident = User.objects.filter(username="resident").first()
     if resident is not None:

@@ -13,12 +13,26 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ledger import selectors as ledger_selectors
 from ledger.chart import FundSource
 from ledger.models import Account, AccountType, Book
 from ledger.verify import book_verify
 from orgs.models import OrgNode
+
+
+# The chart's source names (ledger/chart.py), listed here too so that the fund's catalogue
+# carries their translations for the disclosure pages.
+SOURCE_LABELS = (
+    _("Partners' revenue shares"),
+    _("Neighbourhood markets"),
+    _("Workshops"),
+    _("Donations"),
+    _("Donations in kind"),
+    _("Community enterprise"),
+    _("Other income"),
+)
 
 
 def _book(community: OrgNode) -> Book | None:

@@ -241,7 +241,7 @@ class RequestStatus(models.TextChoices):
     REVIEW = "review", _("Charity review")
     APPROVED = "approved", _("Approved, being paid")
     REPORTED = "reported", _("Completion reported")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Completed and closed")
     RETURNED = "returned", _("Returned")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -372,6 +372,28 @@ class Vote(models.Model):
         return f"{self.member_id} {self.choice}"
 
 
+STEP_LABELS = {
+    "propose": _("Proposed"),
+    "revise": _("Revised"),
+    "submit": _("Submitted to the committee"),
+    "resubmit": _("Resubmitted to the committee"),
+    "vote_yes": _("Voted for"),
+    "vote_no": _("Voted against"),
+    "vote_conflict": _("Abstained: conflict of interest"),
+    "committee_pass": _("Passed by the committee; public comment opened"),
+    "committee_fail": _("Not passed by the committee"),
+    "return": _("Returned to the proposer"),
+    "to_charity": _("Sent to the charity"),
+    "charity_approve": _("Approved by the charity"),
+    "charity_return": _("Returned by the charity"),
+    "pay": _("Paid"),
+    "report": _("Completion reported"),
+    "report_return": _("Completion report sent back"),
+    "close": _("Completed and closed"),
+    "withdraw": _("Withdrawn"),
+}
+
+
 class StepLog(models.Model):
     """Who moved a request, when, from which status to which, and why."""
 
@@ -394,6 +416,10 @@ class StepLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def action_label(self) -> str:
+        return str(STEP_LABELS.get(self.action, self.action))
 
 
 class Payment(models.Model):

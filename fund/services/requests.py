@@ -48,6 +48,7 @@ from fund.services._common import (
 from fund.services.setup import active_members, check_committee_size, document_add
 from ledger import chart
 from ledger import services as ledger
+from ledger.money import format_fen
 from linli.errors import Conflict, NotFound, ValidationFailed
 from orgs.models import OrgNode
 from orgs.roles import Cap
@@ -102,8 +103,8 @@ def _check_fields(
     total = sum(item.amount_fen for item in lines)
     if total != amount_fen:
         raise ValidationFailed(
-            _("The budget lines add up to %(lines)s fen, not the %(amount)s fen requested.")
-            % {"lines": total, "amount": amount_fen},
+            _("The budget lines add up to %(lines)s, not the %(amount)s requested.")
+            % {"lines": format_fen(total), "amount": format_fen(amount_fen)},
             code="lines_total",
         )
     if starts_on and ends_on and ends_on < starts_on:
@@ -478,8 +479,8 @@ def payment_record(
                 _("Someone changed this request a moment ago. Reload the page and try again."), code="changed_meanwhile"
             )
         raise Conflict(
-            _("This payment would exceed the approved amount: %(left)s fen of %(approved)s fen are left to pay.")
-            % {"left": request.approved_fen - request.paid_fen, "approved": request.approved_fen},
+            _("This payment would exceed the approved amount: %(left)s of %(approved)s is left to pay.")
+            % {"left": format_fen(request.approved_fen - request.paid_fen), "approved": format_fen(request.approved_fen)},
             code="over_approved",
         )
     community = request.community

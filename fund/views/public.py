@@ -60,7 +60,7 @@ def request_page(request, spending_request_id: int):
     return render(
         request,
         "fund/public_request.html",
-        {"r": r, "fund": r.fund, "tally": tally(r) if r.round else None, "photos": [d for d in r.documents.all() if d.public and d.kind == "photo"]},
+        {"r": r, "fund": r.fund, "public": True, "tally": tally(r) if r.round else None, "photos": [d for d in r.documents.all() if d.public and d.kind == "photo"]},
     )
 
 

@@ -153,11 +153,20 @@ def request_list(request):
 
 
 def _request_form(request, fund, r=None):
-    return render(
-        request,
-        "fund/request_form.html",
-        {"fund": fund, "r": r, "lines": SpendingLine.choices, "rows": range(1, 6), "existing": list(r.lines.all()) if r else []},
-    )
+    existing = list(r.lines.all()) if r else []
+    rows = []
+    for i in range(1, 6):
+        x = existing[i - 1] if i <= len(existing) else None
+        p = request.POST
+        rows.append(
+            (
+                i,
+                p.get(f"line_{i}") or (x.line if x else ""),
+                p.get(f"description_{i}") or (x.description if x else ""),
+                p.get(f"amount_{i}") or (f"{x.amount_fen / 100:.2f}" if x else ""),
+            )
+        )
+    return render(request, "fund/request_form.html", {"fund": fund, "r": r, "lines": SpendingLine.choices, "rows": rows})
 
 
 @login_required
