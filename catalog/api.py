@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from catalog import selectors, services
 from catalog.idempotency import header_key, idempotent
@@ -394,7 +394,7 @@ def order_create(request, payload: OrderIn):
         payment_method=payload.payment_method,
         idempotency_key=key,
     )
-    return (200 if repeat else 201), order
+    return Status(200 if repeat else 201, order)
 
 
 @router.get("/orders/{meal_order_id}", response=OrderOut, summary="An order (mine, or on the provider's side)")
@@ -422,9 +422,9 @@ def my_enrolment_list(request):
 def enrolment_create(request, payload: EnrolmentIn):
     item = selectors.class_get_to_enrol(scope=request.scope, item_id=payload.item_id)
     resident = selectors.resident_for_order(scope=request.scope, resident_id=payload.resident_id)
-    return 201, services.enrolment_create(
+    return Status(201, services.enrolment_create(
         actor=request.scope, item=item, resident=resident, idempotency_key=header_key(request)
-    )
+    ))
 
 
 @router.get("/enrolments/{enrolment_id}", response=EnrolmentOut)
@@ -451,7 +451,7 @@ def kitchen_meal_list(request, filters: Query[DayQuery]):
 @router.post("/kitchen/meals", response={201: MealOut}, summary="Put a dish on a day's menu (Idempotency-Key)")
 def kitchen_meal_create(request, payload: MealIn):
     item = _served_item(request, payload.item_id)
-    return 201, idempotent(
+    return Status(201, idempotent(
         request,
         Meal,
         lambda: services.meal_create(
@@ -464,7 +464,7 @@ def kitchen_meal_create(request, payload: MealIn):
             pickup_start=payload.pickup_start,
             pickup_end=payload.pickup_end,
         ),
-    )
+    ))
 
 
 @router.get("/kitchen/production", response=list[ProductionRow], summary="Production list of a day")
@@ -532,11 +532,11 @@ def class_roster(request, catalog_item_id: int):
 )
 def session_create(request, catalog_item_id: int, payload: SessionIn):
     item = selectors.class_get_for_user(scope=request.scope, item_id=catalog_item_id)
-    return 201, idempotent(
+    return Status(201, idempotent(
         request,
         ClassSession,
         lambda: services.session_create(actor=request.scope, item=item, starts_at=payload.starts_at, topic=payload.topic),
-    )
+    ))
 
 
 @router.post("/kitchen/sessions/{class_session_id}/attendance", response=AttendanceOut, summary="Who came")
@@ -575,7 +575,7 @@ def item_create(request, payload: ItemIn):
             actor=request.scope, community=community, category=category, partner=partner, room=room, **fields
         )
 
-    return 201, idempotent(request, Item, make)
+    return Status(201, idempotent(request, Item, make))
 
 
 @router.patch("/items/{catalog_item_id}", response=ItemOut)
@@ -603,11 +603,11 @@ def rule_create(request, payload: RuleIn):
     if payload.item_id is not None:
         item = selectors.item_get_for_user(scope=request.scope, item_id=payload.item_id, cap=Cap.CATALOG_MANAGE)
     fields = payload.dict(exclude={"community_id", "tag", "item_id"})
-    return 201, idempotent(
+    return Status(201, idempotent(
         request,
         PriceRule,
         lambda: services.price_rule_create(actor=request.scope, community=community, tag=tag, item=item, **fields),
-    )
+    ))
 
 
 @router.post("/rules/{price_rule_id}/active", response=RuleOut, summary="Switch a rule on or off")
@@ -629,7 +629,7 @@ def statement(request, partner_id: int, filters: Query[MonthQuery]):
 def share_payment(request, partner_id: int, payload: SharePaymentIn):
     partner = selectors.settlement_partner_get(scope=request.scope, partner_id=partner_id)
     key = header_key(request)
-    return 201, idempotent(
+    return Status(201, idempotent(
         request,
         SharePayment,
         lambda: services.share_payment_record(
@@ -640,7 +640,7 @@ def share_payment(request, partner_id: int, payload: SharePaymentIn):
             note=payload.note,
             idempotency_key=key,
         ),
-    )
+    ))
 
 
 # --- Helpers ------------------------------------------------------------------------------------

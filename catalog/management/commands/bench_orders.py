@@ -1,0 +1,213 @@
+"""``manage.py bench_orders``: the meal order endpoint under concurrent load, next to a bare view.
+
+Runs against the configured database (SQLite by default, PostgreSQL with DATABASE_URL). It makes
+(once) a benchmark community 压测社区 with a desk login, residents, a meal service and a dish
+with plenty of portions, then:
+
+* starts gunicorn with ``--workers`` processes, DEBUG off, serving the project
+  (``linli.settings``), and sends ``--requests`` POST /api/v1/catalog/orders from
+  ``--concurrency`` threads with keep-alive connections (Bearer token, a fresh Idempotency-Key
+  each): authentication, scope, pricing with the community's rules, the conditional UPDATE and
+  the insert — the full endpoint;
+* starts gunicorn again, same workers, with ``catalog.bench.settings_bare`` (no middleware, one
+  view doing the same UPDATE and INSERT in raw SQL), and sends the same load;
+* prints orders/s and p50/p95/p99 latency of both, and the ratio.
+
+``--inprocess`` skips gunicorn and calls the app in this process (the test uses it at tiny
+scale). Not a test: numbers go to docs/benchmarks.md by hand, with the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.utils import timezone
+
+from catalog.bench import runner
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_fixture(portions: int) -> dict:
+    """The benchmark's community, desk user, residents and dish (made once, topped up)."""
+    from accounts.models import User
+    from accounts.services import api_token_create, user_create
+    from catalog import services
+    from catalog.models import Item, ItemKind, Meal
+    from linli.testkit import make_id_number
+    from orgs.models import NodeKind, OrgNode
+    from orgs.roles import Role
+    from orgs.services import node_create, role_grant
+    from records.models import ProviderKind, Tier
+    from residents.models import Resident
+    from residents.services import resident_create, resolve_address
+
+    community = OrgNode.objects.filter(kind=NodeKind.COMMUNITY, name="压测社区").first()
+    if community is None:
+        city = node_create(kind=NodeKind.CITY, name="压测市", parent=None)
+        district = node_create(kind=NodeKind.DISTRICT, name="压测区", parent=city)
+        sub = node_create(kind=NodeKind.SUBDISTRICT, name="压测街道", parent=district)
+        community = node_create(kind=NodeKind.COMMUNITY, name="压测社区", parent=sub)
+        grid = node_create(kind=NodeKind.GRID, name="第一网格", parent=community)
+        node_create(kind=NodeKind.BUILDING, name="1号楼", parent=grid)
+    user = User.objects.filter(username="bench-desk").first()
+    if user is None:
+        user = user_create(username="bench-desk", password=secrets.token_urlsafe(16), display_name="压测")
+        role_grant(user=user, node=community, role=Role.COMMUNITY_STAFF)
+    residents = list(Resident.objects.filter(community=community)[:20])
+    for i in range(len(residents), 20):
+        address = resolve_address(
+            scope=None, community=community, grid_name="第一网格", building_name="1号楼", unit="1", room=str(100 + i)
+        )
+        residents.append(
+            resident_create(
+                actor=None,
+                community=community,
+                name=f"压测居民{i}",
+                id_number=make_id_number(birth=f"19{40 + i}0101", seq=700 + i),
+                phone="",
+                address=address,
+            )
+        )
+    item = Item.objects.filter(community=community, kind=ItemKind.MEAL).first()
+    if item is None:
+        category = services.category_create(actor=None, community=community, name="助餐服务")
+        item = services.item_create(
+            actor=None, community=community, category=category, name="压测助餐", kind=ItemKind.MEAL,
+            provider_kind=ProviderKind.COMMUNITY, tier=Tier.LOW_COST, price_fen=1200,
+        )
+        services.price_rule_create(
+            actor=None, community=community, label="60–79岁", kind="age", min_age=60, max_age=79,
+            effect="amount_off", amount_fen=100,
+        )
+        services.price_rule_create(
+            actor=None, community=community, label="80岁以上", kind="age", min_age=80, effect="amount_off",
+            amount_fen=200,
+        )
+    day = timezone.localdate() + dt.timedelta(days=300)
+    meal = Meal.objects.filter(item=item, serve_date=day).first()
+    if meal is None:
+        meal = services.meal_create(
+            actor=None, item=item, serve_date=day, name="压测套餐", portions=10**8,
+            pickup_point="压测点", pickup_start=dt.time(11), pickup_end=dt.time(12),
+        )
+    _token, raw = api_token_create(user=user, name=f"bench {timezone.now():%Y%m%d%H%M%S}")
+    return {"meal": meal, "residents": residents, "user": user, "token": raw}
+
+
+class Command(BaseCommand):
+    help = "Benchmark the meal order endpoint against a bare Django view doing the same SQL."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--requests", type=int, default=3000)
+        parser.add_argument("--concurrency", type=int, default=8)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--inprocess", action="store_true", help="No gunicorn: call the app in this process.")
+
+    def handle(self, *args, requests: int, concurrency: int, workers: int, inprocess: bool, **options) -> None:
+        fx = bench_fixture(portions=requests * 4)
+        meal, user = fx["meal"], fx["user"]
+        resident_ids = [r.pk for r in fx["residents"]]
+        vendor = connection.vendor
+        results = []
+        if inprocess:
+            results = self._inprocess(fx, requests)
+        else:
+            warm = max(50, requests // 20)
+            for name, module in (("full endpoint", "linli.settings"), ("bare view", "catalog.bench.settings_bare")):
+                port = _free_port()
+                proc = self._gunicorn(module, port, workers)
+                try:
+                    if name == "full endpoint":
+                        path = "/api/v1/catalog/orders"
+                        headers = {"Authorization": f"Bearer {fx['token']}"}
+                        body = {"meal_id": meal.pk, "resident_id": resident_ids[0]}
+                    else:
+                        path, headers = "/bare/orders", {}
+                        body = {"meal_id": meal.pk, "resident_id": resident_ids[0], "user_id": user.pk}
+                    setup, send = runner.http_sender("127.0.0.1", port, path, body, headers)
+                    runner.run(f"{name} warm-up", send, requests=warm, concurrency=concurrency, setup=setup)
+                    results.append(runner.run(name, send, requests=requests, concurrency=concurrency, setup=setup))
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+        self.stdout.write(
+            f"bench_orders on {vendor}: {requests} orders, {concurrency} client threads, "
+            f"{'in process' if inprocess else f'gunicorn {workers} workers'}, DEBUG {'on' if settings.DEBUG else 'off'}\n"
+        )
+        self.stdout.write(runner.summary(results) + "\n")
+
+    def _gunicorn(self, module: str, port: int, workers: int) -> subprocess.Popen:
+        env = dict(os.environ)
+        env.update(
+            DJANGO_SETTINGS_MODULE=module,
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+            LINLI_HTTPS="0",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        )
+        if connection.vendor == "sqlite":
+            env["LINLI_SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        proc = subprocess.Popen(
+            [str(gunicorn), "linli.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", "--keep-alive", "30"],
+            env=env,
+            cwd=settings.BASE_DIR,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return proc
+            except OSError:
+                time.sleep(0.2)
+        proc.terminate()
+        raise RuntimeError("gunicorn did not start")
+
+    def _inprocess(self, fx: dict, requests: int) -> list:
+        import json
+        import uuid
+
+        from django.test import Client, RequestFactory
+
+        from catalog.bench.bare import bare_order
+
+        meal, user = fx["meal"], fx["user"]
+        resident_id = fx["residents"][0].pk
+        client = Client()
+        body = json.dumps({"meal_id": meal.pk, "resident_id": resident_id})
+
+        def full(_state) -> bool:
+            r = client.post(
+                "/api/v1/catalog/orders", body, content_type="application/json",
+                headers={"Authorization": f"Bearer {fx['token']}", "Idempotency-Key": uuid.uuid4().hex},
+            )
+            return r.status_code == 201
+
+        factory = RequestFactory()
+        bare_body = json.dumps({"meal_id": meal.pk, "resident_id": resident_id, "user_id": user.pk})
+
+        def bare(_state) -> bool:
+            request = factory.post("/bare/orders", bare_body, content_type="application/json",
+                                   headers={"Idempotency-Key": uuid.uuid4().hex})
+            return bare_order(request).status_code == 201
+
+        return [
+            runner.run("full endpoint", full, requests=requests, concurrency=1),
+            runner.run("bare view", bare, requests=requests, concurrency=1),
+        ]
