@@ -1,3 +1,7 @@
+from django.urls import path
+
+from records import views
+
 app_name = "records_me"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.my_services, name="mine")]

@@ -1,3 +1,7 @@
+from django.urls import path
+
+from records import views
+
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns = [path("", views.record_list, name="list")]

@@ -75,3 +75,17 @@ def test_chart_accounts_are_shared(world):
     assert chart.fund_income(world.community_a, chart.FundSource.MARKET).code.endswith(":income:market")
     with pytest.raises(ValueError):
         chart.fund_income(world.community_a, "lottery")
+
+
+def test_pages_and_api(world, login):
+    _record(world, resident=world.residents["a1"], source=("t", 1), tier=Tier.FREE)
+    _record(world, community=world.community_b, resident=world.residents["b1"], source=("t", 2))
+    staff = login(world.staff("a"))
+    page = staff.get("/console/records/")
+    assert page.status_code == 200 and "助餐" in page.content.decode()
+    counts = staff.get(f"/api/v1/records/communities/{world.community_a.pk}/counts").json()
+    assert counts["person_times"] == 1 and counts["free"] == 1
+    assert staff.get(f"/api/v1/records/communities/{world.community_b.pk}/records").status_code == 404
+    mine = login(world.user("resident_a")).get("/api/v1/records/mine").json()
+    assert [r["service"] for r in mine] == ["助餐"]
+    assert "助餐" in login(world.user("resident_a")).get("/me/records/").content.decode()
