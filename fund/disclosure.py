@@ -248,25 +248,29 @@ def _project_span(r: SpendingRequest, today: dt.date) -> tuple[dt.date, dt.date 
 def overdue(fund: Fund, today: dt.date | None = None) -> list[Overdue]:
     """Disclosures that are late under the rule, oldest first."""
     today = today or timezone.localdate()
-    reports = list(DisclosureReport.objects.filter(fund=fund).values("kind", "spending_request_id", "period_start", "period_end", "published_at", "final"))
+    reports = [
+        {
+            "request_id": x.spending_request_id,
+            "final": x.final,
+            "published_on": timezone.localdate(x.published_at),
+            "numbers": {row["number"] for row in x.data.get("requests", [])},
+        }
+        for x in DisclosureReport.objects.filter(fund=fund).only("spending_request_id", "final", "published_at", "data")
+    ]
     late: list[Overdue] = []
     for r in SpendingRequest.objects.filter(fund=fund, status__in=SPENT):
         start, end = _project_span(r, today)
         if end is not None:
-            has_final = any(x["spending_request_id"] == r.pk and x["final"] for x in reports)
+            has_final = any(x["request_id"] == r.pk and x["final"] for x in reports)
             due = end + dt.timedelta(days=FINAL_DAYS)
             if not has_final and today > due:
                 late.append(Overdue(r, "final", due))
             continue
         if (today - start).days <= LONG_PROJECT_DAYS:
             continue
-        # Any report published since the project began and covering it counts: the fund's
-        # monthly and quarterly reports list every running request.
-        covering = [
-            timezone.localdate(x["published_at"])
-            for x in reports
-            if x["spending_request_id"] == r.pk or (x["spending_request_id"] is None and x["period_end"] > start)
-        ]
+        # A report that discloses the project counts: its own project report, or a monthly or
+        # quarterly report that lists it (they list every request running in their period).
+        covering = [x["published_on"] for x in reports if x["request_id"] == r.pk or r.number in x["numbers"]]
         last = max(covering, default=start)
         due = max(last, start) + dt.timedelta(days=INTERIM_DAYS)
         if today > due:

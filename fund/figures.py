@@ -21,7 +21,6 @@ from ledger.models import Account, AccountType, Book
 from ledger.verify import book_verify
 from orgs.models import OrgNode
 
-
 # The chart's source names (ledger/chart.py), listed here too so that the fund's catalogue
 # carries their translations for the disclosure pages.
 SOURCE_LABELS = (

@@ -41,6 +41,8 @@ def comment(request, spending_request_id: int):
     r = selectors.public_request_get(spending_request_id=spending_request_id)
     try:
         services.comment_add(user=request.user, request=r, text=request.POST.get("text", ""))
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -66,6 +68,8 @@ def ask(request):
         services.question_ask(user=request.user, fund=fund, text=request.POST.get("text", ""), request=r, report=report)
     except ValueError:
         raise NotFound() from None
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -51,6 +51,9 @@ def _caps(request, community_id: int) -> dict[str, bool]:
 
 
 def _fail(request, exc: DomainError) -> None:
+    """A refusal shown on the page; "not found" (outside the user's scope) stays a 404."""
+    if isinstance(exc, NotFound):
+        raise exc
     messages.error(request, str(exc.message))
 
 
@@ -166,7 +169,16 @@ def _request_form(request, fund, r=None):
                 p.get(f"amount_{i}") or (f"{x.amount_fen / 100:.2f}" if x else ""),
             )
         )
-    return render(request, "fund/request_form.html", {"fund": fund, "r": r, "lines": SpendingLine.choices, "rows": rows})
+    p = request.POST
+    values = {
+        key: p.get(key, getattr(r, key, "") if r else "") or ""
+        for key in ("title", "purpose", "beneficiaries")
+    }
+    return render(
+        request,
+        "fund/request_form.html",
+        {"fund": fund, "r": r, "values": values, "lines": SpendingLine.choices, "rows": rows},
+    )
 
 
 @login_required
