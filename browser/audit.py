@@ -49,51 +49,7 @@ class Known:
         return self.view in ("*", v.view) and v.check == self.check and self.element in v.element
 
 
-KNOWN: tuple[Known, ...] = (
-    Known(
-        "*",
-        "console",
-        "/favicon.ico",
-        "templates/base.html links no icon, so every browser asks for /favicon.ico and gets a 404 "
-        "(a console error on every page). Add <link rel=\"icon\" href=\"{% static 'linli/favicon.ico' %}\">.",
-    ),
-    Known(
-        "partners:application_detail",
-        "label",
-        'input[name="decision"][type="radio"]',
-        "The review's approve/reject radio buttons are rendered with {{ choice.tag }} and bare text: "
-        "no <label>. Use {{ choice }} (Django wraps each in a label) or label each tag.",
-    ),
-    Known(
-        "partners:application_detail",
-        "tap-target",
-        'input[name="decision"][type="radio"]',
-        "The same bare radio buttons are 13×13 px with nothing else to click (a label would make the "
-        "text clickable too).",
-    ),
-    Known(
-        "partners_public:call_apply",
-        "tap-target",
-        'input[name="party_type"][type="radio"]',
-        "The “I apply as” choices are 27 px high with their labels, under 44 px for a finger on a phone. "
-        "E.g. give labels wrapping a radio/checkbox a min-height of 44px (display:flex; align-items:center) "
-        "in linli.css, which fixes every RadioSelect/CheckboxSelectMultiple at once.",
-    ),
-    Known(
-        "partners_public:call_apply",
-        "label",
-        'label[for=""]',
-        "The label of “I apply as” (a RadioSelect) has for=\"\": it labels nothing. Use a <fieldset> with a "
-        "<legend> for radio groups (field.use_fieldset / {{ field.legend_tag }}).",
-    ),
-    Known(
-        "partners:agreement_detail",
-        "label",
-        'label[for=""]',
-        "The label of “Days” (CheckboxSelectMultiple) in the room slot form has for=\"\": it labels nothing. "
-        "Use a <fieldset> with a <legend>.",
-    ),
-)
+KNOWN: tuple[Known, ...] = ()
 
 
 def view_name(url: str) -> str:

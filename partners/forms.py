@@ -110,7 +110,9 @@ class ApplicationForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
     reason = _text(_("Reason"), 300, required=False, rows=2, help_text=_("Required when rejecting; kept in the file."))
 
 
