@@ -539,6 +539,25 @@ def task_cancel(request, volunteer_task_id: int):
     return services.task_cancel(actor=request.scope, task=task)
 
 
+class OrganiserIn(Schema):
+    organiser_user_id: int
+
+
+@router.post("/tasks/{volunteer_task_id}/organiser", response=TaskOut, summary="Hand the task to another organiser")
+def task_organiser(request, volunteer_task_id: int, payload: OrganiserIn):
+    task = selectors.task_get_for_user(scope=request.scope, task_id=volunteer_task_id, cap=Cap.VOLUNTEER_MANAGE)
+    organiser = User.objects.filter(pk=payload.organiser_user_id, is_active=True).first()
+    if organiser is None:
+        raise NotFound()
+    return services.task_set_organiser(actor=request.scope, task=task, organiser=organiser)
+
+
+@router.post("/tasks/{volunteer_task_id}/new-qr-code", response=TaskOut, summary="Replace the check-in QR code")
+def task_new_qr(request, volunteer_task_id: int):
+    task = selectors.task_get_for_user(scope=request.scope, task_id=volunteer_task_id)
+    return services.regenerate_checkin_token(actor=request.scope, task=task)
+
+
 @router.post("/signups/{volunteer_signup_id}/assign", response=SignupOut)
 def signup_assign(request, volunteer_signup_id: int):
     signup = selectors.signup_get_for_user(scope=request.scope, signup_id=volunteer_signup_id)

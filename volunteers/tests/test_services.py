@@ -325,3 +325,14 @@ def test_leaderboards_by_community_and_team(vw, world):
     assert [s.volunteer_id for s in team_board] == [vw.vb.pk]
     record = selectors.volunteer_record(volunteer=vw.vb)
     assert (record.hours, record.points_earned, record.balance) == (3.0, 35, 35)
+
+
+def test_staff_hand_a_task_to_another_organiser_who_then_confirms(vw, world):
+    signup = services.signup_create(actor=Scope(vw.va.user), volunteer=vw.va, task=vw.task)
+    services.task_set_organiser(actor=Scope(world.user("staff_a")), task=vw.task, organiser=world.user("secretary_a"))
+    signup.refresh_from_db()
+    with pytest.raises(Forbidden):
+        services.signup_confirm(actor=Scope(world.user("staff_a")), signup=signup, minutes=60)
+    services.signup_confirm(actor=Scope(world.user("secretary_a")), signup=signup, minutes=60)
+    with pytest.raises(ValidationFailed):  # a resident cannot be made an organiser
+        services.task_set_organiser(actor=Scope(world.user("staff_a")), task=vw.task, organiser=vw.va.user)
