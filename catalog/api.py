@@ -18,7 +18,7 @@ from ninja import Query, Router, Schema, Status
 
 from catalog import selectors, services
 from catalog.idempotency import header_key, idempotent
-from catalog.models import ClassSession, Item, Meal, Order, PriceRule, SharePayment
+from catalog.models import ClassSession, Item, Meal, PriceRule, SharePayment
 from catalog.services.meals import order_find_by_code
 from catalog.services.settlement import month_start
 from linli.errors import NotFound, ValidationFailed
@@ -383,7 +383,6 @@ def order_create(request, payload: OrderIn):
     meal = selectors.meal_get_to_order(scope=request.scope, meal_id=payload.meal_id)
     resident = selectors.resident_for_order(scope=request.scope, resident_id=payload.resident_id)
     key = header_key(request)
-    repeat = key is not None and Order.objects.filter(ordered_by=request.user, idempotency_key=key).exists()
     order = services.order_create(
         actor=request.scope,
         meal=meal,
@@ -394,7 +393,7 @@ def order_create(request, payload: OrderIn):
         payment_method=payload.payment_method,
         idempotency_key=key,
     )
-    return Status(200 if repeat else 201, order)
+    return Status(200 if getattr(order, "repeated", False) else 201, order)
 
 
 @router.get("/orders/{meal_order_id}", response=OrderOut, summary="An order (mine, or on the provider's side)")

@@ -34,7 +34,7 @@ from partners.models import Partner
 from records.models import ProviderKind, TargetGroup, Tier
 from residents.models import Resident, VulnerableTag
 
-DAYS = 21
+DAYS = 14
 SMALL_DAYS = 3
 
 E, C, Y, A = TargetGroup.ELDERLY, TargetGroup.CHILDREN, TargetGroup.YOUTH, TargetGroup.EVERYONE
@@ -185,7 +185,7 @@ def _kitchen_days(out, rng, community, item, kitchen, desk, small) -> None:
     weights = [4 if (buyers[r.pk].age or 0) >= 60 else 1 for r in residents]
     desk_scope = Scope(desk)
     days = SMALL_DAYS if small else DAYS
-    per_day = (8, 12) if small else (52, 64)
+    per_day = (8, 12) if small else (51, 58)
     made_orders = 0
     real_now = timezone.now()
     for offset in range(-days, 2):
@@ -202,7 +202,7 @@ def _kitchen_days(out, rng, community, item, kitchen, desk, small) -> None:
                         item=item,
                         serve_date=day,
                         name=dish,
-                        portions=45 if not small else 10,
+                        portions=40 if not small else 10,
                         pickup_point="社区一楼取餐点",
                         pickup_start=dt.time(11, 0) if n == 0 else dt.time(17, 0),
                         pickup_end=dt.time(12, 30) if n == 0 else dt.time(18, 30),
@@ -214,13 +214,14 @@ def _kitchen_days(out, rng, community, item, kitchen, desk, small) -> None:
             if featured is not None and featured not in chosen and offset % 3 == 0:
                 chosen.append(featured)
             orders = []
+            left = {m.pk: m.portions for m in meals}
             for i, resident in enumerate(chosen):
                 meal = meals[i % 2]
-                if meal.portions_left < 1:
+                if left[meal.pk] < 1:
                     meal = meals[(i + 1) % 2]
-                meal.refresh_from_db(fields=["portions_left"])
-                if meal.portions_left < 1:
+                if left[meal.pk] < 1:
                     break
+                left[meal.pk] -= 1
                 placed = cutoff - dt.timedelta(hours=rng.randint(1, 30), minutes=rng.randint(0, 59))
                 placed = min(placed, real_now - dt.timedelta(minutes=len(chosen) - i))
                 actor = Scope(resident.user) if resident.user_id else desk_scope
@@ -355,11 +356,11 @@ def _zhongfu(out: _Out, rng: random.Random, small: bool) -> None:
             total += n
             if enrolled and rng.random() < 0.9:
                 services.enrolment_withdraw(actor=desk_scope, enrolment=enrolled[0], now=now - dt.timedelta(days=20))
-            for week in (3, 2, 1):
+            for week in (2, 1):
                 starts = timezone.make_aware(
                     dt.datetime.combine(timezone.localdate() - dt.timedelta(days=7 * week), dt.time(16, 30))
                 )
-                session = services.session_create(actor=None, item=item, starts_at=starts, topic=f"第{4 - week}次课")
+                session = services.session_create(actor=None, item=item, starts_at=starts, topic=f"第{3 - week}次课")
                 present = {
                     e.pk
                     for e in Enrolment.objects.filter(item=item, status="enrolled").only("pk")

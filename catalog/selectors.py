@@ -216,6 +216,9 @@ def resident_for_order(*, scope: Scope, resident_id: int) -> Resident:
     """A resident this user may order for (self, household, proxy, desk)."""
     from catalog.services._common import may_act_for
 
+    me = own_resident(scope)
+    if me is not None and me.pk == resident_id:
+        return me
     resident = Resident.objects.select_related("community", "building").filter(pk=resident_id).first()
     if resident is None or not may_act_for(scope, resident):
         raise NotFound()
@@ -242,13 +245,23 @@ def meals_open(*, scope: Scope, community_id: int | None = None, now: dt.datetim
     )
 
 
+def _may_order_in(scope: Scope, community_id: int) -> bool:
+    me = own_resident(scope)
+    if me is not None and me.community_id == community_id:
+        return True  # household members live in the same community
+    return scope.has(Cap.ORDER_PROXY, community_id) or scope.has(Cap.CATALOG_MANAGE, community_id)
+
+
 def meal_get_to_order(*, scope: Scope, meal_id: int) -> Meal:
-    return _one(
-        Meal.objects.filter(community_id__in=_ordering_communities(scope)).select_related(
-            "item", "item__category", "item__partner", "community"
-        ),
-        meal_id,
+    """A meal in a community where the user may order (one query on the hot path)."""
+    meal = (
+        Meal.objects.select_related("item", "item__category", "item__partner", "community")
+        .filter(pk=meal_id)
+        .first()
     )
+    if meal is None or not _may_order_in(scope, meal.community_id):
+        raise NotFound()
+    return meal
 
 
 def classes_open(*, scope: Scope) -> QuerySet[Item]:

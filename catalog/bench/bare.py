@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -31,12 +31,31 @@ def bare_order(request):
             return HttpResponse(status=409)
         cur.execute("SELECT community_id FROM catalog_meal WHERE id = %s", [meal_id])
         (community_id,) = cur.fetchone()
-        cur.execute(
-            "INSERT INTO catalog_order (community_id, meal_id, partner_id, resident_id, ordered_by_id, quantity,"
-            " status, delivery, pickup_code, note, created_at, list_price_fen, amount_fen, price_lines,"
-            " payment_state, payment_method, share_fen, idempotency_key)"
-            " VALUES (%s, %s, NULL, %s, %s, 1, 'placed', %s, %s, '', %s, 1200, 1200, %s, 'due', 'offline', 0, %s)",
-            [community_id, meal_id, resident_id, user_id, False, f"{secrets.randbelow(1_000_000):06d}", now, "[]",
-             request.headers.get("Idempotency-Key")],
-        )
+        for _attempt in range(5):  # a pick-up code already used in this meal: draw another
+            try:
+                with transaction.atomic():
+                    _insert(cur, community_id, meal_id, resident_id, user_id, now, request)
+                break
+            except IntegrityError:
+                continue
     return JsonResponse({"ok": True}, status=201)
+
+
+def _insert(cur, community_id, meal_id, resident_id, user_id, now, request) -> None:
+    cur.execute(
+        "INSERT INTO catalog_order (community_id, meal_id, partner_id, resident_id, ordered_by_id, quantity,"
+        " status, delivery, pickup_code, note, created_at, list_price_fen, amount_fen, price_lines,"
+        " payment_state, payment_method, share_fen, idempotency_key)"
+        " VALUES (%s, %s, NULL, %s, %s, 1, 'placed', %s, %s, '', %s, 1200, 1200, %s, 'due', 'offline', 0, %s)",
+        [
+            community_id,
+            meal_id,
+            resident_id,
+            user_id,
+            False,
+            f"{secrets.randbelow(1_000_000):06d}",
+            now,
+            "[]",
+            request.headers.get("Idempotency-Key"),
+        ],
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,6 @@ from orgs.roles import Cap
 from orgs.scope import Scope
 from records.models import ProviderKind, TargetGroup, Tier
 from residents.models import Resident, VulnerableTag
-from residents.selectors import effective_tags
 
 ITEM_FIELDS = (
     "name",
@@ -245,9 +245,17 @@ def rules_for(community_id: int) -> list[pricing.Rule]:
 
 def buyer_for(resident: Resident, *, on: dt.date | None = None, tags: list | None = None) -> pricing.Buyer:
     on = on or timezone.localdate()
-    codes = frozenset(t.code for t in (tags if tags is not None else effective_tags(resident)))
+    age = resident.age_on(on)
+    if tags is not None:
+        codes = frozenset(t.code for t in tags)
+    else:
+        # Given by staff, or by age (高龄 80+): one query (residents.selectors.effective_tags
+        # says the same in two).
+        codes = frozenset(
+            VulnerableTag.objects.filter(Q(residents=resident) | Q(min_age__lte=age)).values_list("code", flat=True)
+        )
     worker = WorkerCard.objects.filter(resident=resident, valid_until__gte=on).exists()
-    return pricing.Buyer(age=resident.age_on(on), tags=codes, worker=worker)
+    return pricing.Buyer(age=age, tags=codes, worker=worker)
 
 
 def quote_for(

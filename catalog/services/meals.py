@@ -132,6 +132,7 @@ def order_create(
     if key is not None:
         existing = Order.objects.filter(ordered_by=user, idempotency_key=key).first()
         if existing is not None:
+            existing.repeated = True
             return existing
     if resident.community_id != meal.community_id or not may_act_for(actor, resident):
         raise NotFound()
@@ -200,6 +201,7 @@ def order_create(
         if key is not None:
             existing = Order.objects.filter(ordered_by=user, idempotency_key=key).first()
             if existing is not None:
+                existing.repeated = True
                 return existing
         raise
     order.meal = meal

@@ -1,7 +1,7 @@
 """``manage.py bench_orders``: the meal order endpoint under concurrent load, next to a bare view.
 
 Runs against the configured database (SQLite by default, PostgreSQL with DATABASE_URL). It makes
-(once) a benchmark community 压测社区 with a desk login, residents, a meal service and a dish
+(once) a benchmark community 压测社区 with a resident login and residents, a meal service and a dish
 with plenty of portions, then:
 
 * starts gunicorn with ``--workers`` processes, DEBUG off, serving the project
@@ -42,12 +42,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def new_meal(item, portions: int):
+    from catalog import services
+
+    return services.meal_create(
+        actor=None,
+        item=item,
+        serve_date=timezone.localdate() + dt.timedelta(days=300),
+        name=f"压测套餐{timezone.now():%H%M%S%f}",
+        portions=portions,
+        pickup_point="压测点",
+        pickup_start=dt.time(11),
+        pickup_end=dt.time(12),
+    )
+
+
 def bench_fixture(portions: int) -> dict:
     """The benchmark's community, desk user, residents and dish (made once, topped up)."""
     from accounts.models import User
     from accounts.services import api_token_create, user_create
     from catalog import services
-    from catalog.models import Item, ItemKind, Meal
+    from catalog.models import Item, ItemKind
     from linli.testkit import make_id_number
     from orgs.models import NodeKind, OrgNode
     from orgs.roles import Role
@@ -64,10 +79,6 @@ def bench_fixture(portions: int) -> dict:
         community = node_create(kind=NodeKind.COMMUNITY, name="压测社区", parent=sub)
         grid = node_create(kind=NodeKind.GRID, name="第一网格", parent=community)
         node_create(kind=NodeKind.BUILDING, name="1号楼", parent=grid)
-    user = User.objects.filter(username="bench-desk").first()
-    if user is None:
-        user = user_create(username="bench-desk", password=secrets.token_urlsafe(16), display_name="压测")
-        role_grant(user=user, node=community, role=Role.COMMUNITY_STAFF)
     residents = list(Resident.objects.filter(community=community)[:20])
     for i in range(len(residents), 20):
         address = resolve_address(
@@ -83,30 +94,78 @@ def bench_fixture(portions: int) -> dict:
                 address=address,
             )
         )
+    # A resident ordering for themself on a phone, the endpoint's everyday use (staff logins
+    # need a second factor, which a load generator cannot type).
+    user = User.objects.filter(username="bench-resident").first()
+    if user is None:
+        user = user_create(username="bench-resident", password=secrets.token_urlsafe(16), display_name="压测居民")
+        resident = residents[0]
+        resident.user = user
+        resident.save(update_fields=["user"])
+        role_grant(user=user, node=resident.grid, role=Role.RESIDENT)
+    residents = [Resident.objects.get(user=user)] + [r for r in residents if r.user_id != user.pk]
     item = Item.objects.filter(community=community, kind=ItemKind.MEAL).first()
     if item is None:
         category = services.category_create(actor=None, community=community, name="助餐服务")
         item = services.item_create(
-            actor=None, community=community, category=category, name="压测助餐", kind=ItemKind.MEAL,
-            provider_kind=ProviderKind.COMMUNITY, tier=Tier.LOW_COST, price_fen=1200,
+            actor=None,
+            community=community,
+            category=category,
+            name="压测助餐",
+            kind=ItemKind.MEAL,
+            provider_kind=ProviderKind.COMMUNITY,
+            tier=Tier.LOW_COST,
+            price_fen=1200,
         )
         services.price_rule_create(
-            actor=None, community=community, label="60–79岁", kind="age", min_age=60, max_age=79,
-            effect="amount_off", amount_fen=100,
+            actor=None,
+            community=community,
+            label="60–79岁",
+            kind="age",
+            min_age=60,
+            max_age=79,
+            effect="amount_off",
+            amount_fen=100,
         )
         services.price_rule_create(
-            actor=None, community=community, label="80岁以上", kind="age", min_age=80, effect="amount_off",
+            actor=None,
+            community=community,
+            label="80岁以上",
+            kind="age",
+            min_age=80,
+            effect="amount_off",
             amount_fen=200,
         )
-    day = timezone.localdate() + dt.timedelta(days=300)
-    meal = Meal.objects.filter(item=item, serve_date=day).first()
-    if meal is None:
-        meal = services.meal_create(
-            actor=None, item=item, serve_date=day, name="压测套餐", portions=10**8,
-            pickup_point="压测点", pickup_start=dt.time(11), pickup_end=dt.time(12),
-        )
+    # A fresh dish for each run: a real dish has hundreds of orders, not the millions that
+    # repeated runs would pile on one (its 6-digit pick-up codes would start to collide).
+    meal = new_meal(item, portions)
     _token, raw = api_token_create(user=user, name=f"bench {timezone.now():%Y%m%d%H%M%S}")
-    return {"meal": meal, "residents": residents, "user": user, "token": raw}
+    return {"meal": meal, "residents": residents, "user": user, "token": raw, "session": _session(user)}
+
+
+def _session(user) -> dict:
+    """A logged-in browser session (cookie + CSRF token), as the resident pages' fetches send.
+
+    A Bearer token cannot be used for POSTs: linli/api.py lists the session-cookie auth (with its
+    CSRF check) first, and django-ninja refuses a POST without a CSRF cookie before it tries the
+    token (reported to the integrator)."""
+    import time as _time
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils.crypto import get_random_string
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "accounts.backends.PhoneOrUsernameBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store["linli_auth_at"] = int(_time.time())
+    store.create()
+    csrf = get_random_string(32)
+    return {
+        "Cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
+        "X-CSRFToken": csrf,
+    }
 
 
 class Command(BaseCommand):
@@ -119,7 +178,7 @@ class Command(BaseCommand):
         parser.add_argument("--inprocess", action="store_true", help="No gunicorn: call the app in this process.")
 
     def handle(self, *args, requests: int, concurrency: int, workers: int, inprocess: bool, **options) -> None:
-        fx = bench_fixture(portions=requests * 4)
+        fx = bench_fixture(portions=requests * 6 + 1000)
         meal, user = fx["meal"], fx["user"]
         resident_ids = [r.pk for r in fx["residents"]]
         vendor = connection.vendor
@@ -134,12 +193,14 @@ class Command(BaseCommand):
                 try:
                     if name == "full endpoint":
                         path = "/api/v1/catalog/orders"
-                        headers = {"Authorization": f"Bearer {fx['token']}"}
+                        headers = dict(fx["session"])
                         body = {"meal_id": meal.pk, "resident_id": resident_ids[0]}
                     else:
                         path, headers = "/bare/orders", {}
                         body = {"meal_id": meal.pk, "resident_id": resident_ids[0], "user_id": user.pk}
                     setup, send = runner.http_sender("127.0.0.1", port, path, body, headers)
+                    # Each endpoint orders from its own dish, so neither meets the other's codes.
+                    body["meal_id"] = new_meal(meal.item, requests * 3 + 1000).pk
                     runner.run(f"{name} warm-up", send, requests=warm, concurrency=concurrency, setup=setup)
                     results.append(runner.run(name, send, requests=requests, concurrency=concurrency, setup=setup))
                 finally:
@@ -147,7 +208,7 @@ class Command(BaseCommand):
                     proc.wait(timeout=30)
         self.stdout.write(
             f"bench_orders on {vendor}: {requests} orders, {concurrency} client threads, "
-            f"{'in process' if inprocess else f'gunicorn {workers} workers'}, DEBUG {'on' if settings.DEBUG else 'off'}\n"
+            f"{'in process' if inprocess else f'gunicorn {workers} workers, DEBUG off'}\n"
         )
         self.stdout.write(runner.summary(results) + "\n")
 
@@ -156,7 +217,7 @@ class Command(BaseCommand):
         env.update(
             DJANGO_SETTINGS_MODULE=module,
             DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+            DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the session below is signed with it
             LINLI_HTTPS="0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         )
@@ -164,8 +225,18 @@ class Command(BaseCommand):
             env["LINLI_SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
         gunicorn = Path(sys.executable).with_name("gunicorn")
         proc = subprocess.Popen(
-            [str(gunicorn), "linli.wsgi:application", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "--keep-alive", "30"],
+            [
+                str(gunicorn),
+                "linli.wsgi:application",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "--keep-alive",
+                "30",
+            ],
             env=env,
             cwd=settings.BASE_DIR,
         )
@@ -194,7 +265,9 @@ class Command(BaseCommand):
 
         def full(_state) -> bool:
             r = client.post(
-                "/api/v1/catalog/orders", body, content_type="application/json",
+                "/api/v1/catalog/orders",
+                body,
+                content_type="application/json",
                 headers={"Authorization": f"Bearer {fx['token']}", "Idempotency-Key": uuid.uuid4().hex},
             )
             return r.status_code == 201
@@ -203,8 +276,12 @@ class Command(BaseCommand):
         bare_body = json.dumps({"meal_id": meal.pk, "resident_id": resident_id, "user_id": user.pk})
 
         def bare(_state) -> bool:
-            request = factory.post("/bare/orders", bare_body, content_type="application/json",
-                                   headers={"Idempotency-Key": uuid.uuid4().hex})
+            request = factory.post(
+                "/bare/orders",
+                bare_body,
+                content_type="application/json",
+                headers={"Idempotency-Key": uuid.uuid4().hex},
+            )
             return bare_order(request).status_code == 201
 
         return [
