@@ -231,7 +231,13 @@ def workshop_day(request, workshop_id: int):
 
 @login_required
 def statement_pdf_view(request, wage_statement_id: int):
-    return _pdf(selectors.statement_get_for_user(scope=request.scope, wage_statement_id=wage_statement_id))
+    """Staff and the workshop's merchant, in the console (a worker opens hers from /me/jobs/)."""
+    statement = selectors.statement_get_for_user(scope=request.scope, wage_statement_id=wage_statement_id)
+    if not (
+        request.scope.has(Cap.JOB_VIEW, statement.community_id) or statement.workshop.merchant_id in _portal_ids(request)
+    ):
+        raise NotFound()
+    return _pdf(statement)
 
 
 @login_required
@@ -401,7 +407,8 @@ def portal_home(request):
 def portal_workshop_day(request, workshop_id: int):
     """A workshop's merchant enters or checks the day's work from the console."""
     workshop = selectors.workshop_get_for_user(scope=request.scope, workshop_id=workshop_id, cap=Cap.JOB_MANAGE)
-    if not can_run_workshop(request.scope, workshop):
+    # The console is for staff and merchants; the lead has her phone page (me_lead).
+    if not (request.scope.has(Cap.JOB_MANAGE, workshop.community_id) or workshop.merchant_id in _portal_ids(request)):
         raise NotFound()
     return _day_entry(request, workshop, template="jobs/day_console.html", back="jobs:portal")
 

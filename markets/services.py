@@ -439,7 +439,7 @@ def stall_checkin(
     """The holder's QR pass is scanned on the market day (and only then). Checking in twice is
     harmless: the first time is kept."""
     _need_merchant_or_staff(actor, application.merchant)
-    if not secrets.compare_digest(str(code or ""), application.checkin_code):
+    if not secrets.compare_digest(str(code or "").encode(), application.checkin_code.encode()):
         raise ValidationFailed(_("This check-in code is not valid."), code="bad_code")
     _need_allocated(application)
     market = application.market
