@@ -157,3 +157,29 @@ def test_the_api_for_staff_and_volunteers(vw, world, login):
     broke = me.post(f"/api/v1/volunteers/me/rewards/{vw.reward.pk}/redeem")
     assert broke.status_code == 409 and broke.json()["code"] == "insufficient_balance"
     assert me.post(f"/api/v1/volunteers/me/rewards/{vw.reward_b.pk}/redeem").status_code == 404
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_lists_do_not_query_per_row(vw, world, login):
+    client = login(world.user("staff_a"))
+    staff = services.tasks.Scope(world.user("staff_a"))
+    urls = ["/console/volunteers/", "/console/volunteers/tasks/", "/console/volunteers/redemptions/",
+            "/console/volunteers/rewards/", "/console/volunteers/teams/"]
+    before = {url: _queries(client, url) for url in urls}
+    for n in range(5):
+        v = services.volunteer_register(actor=staff, community=world.community_a, name=f"志愿者{n}",
+                                        phone=f"1370000{n:04d}", kind="courier")
+        services.team_member_add(actor=staff, team=vw.team, volunteer=v)
+        make_task(staff, world.community_a, title=f"任务{n}", team=vw.team)
+        services.reward_create(actor=staff, community=world.community_a, name=f"奖品{n}", points=1, stock=5)
+    assert {url: _queries(client, url) for url in urls} == before
+    me = login(vw.va.user)
+    assert _queries(me, "/me/volunteers/tasks/") <= 12
