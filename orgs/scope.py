@@ -77,12 +77,18 @@ class Scope:
         return [g for g in self.grants if cap in caps_of(g.role)]
 
     def _communities_under(self, paths: list[str]) -> set[int]:
+        """Communities below the given node paths; one query per distinct set of paths per
+        request (a console page asks for many capabilities, most held through the same grants)."""
         if not paths:
             return set()
-        q = Q()
-        for path in paths:
-            q |= Q(path__startswith=path)
-        return set(OrgNode.objects.filter(q, kind=NodeKind.COMMUNITY).values_list("id", flat=True))
+        key = tuple(sorted(set(paths)))
+        cache = self.__dict__.setdefault("_under_cache", {})
+        if key not in cache:
+            q = Q()
+            for path in key:
+                q |= Q(path__startswith=path)
+            cache[key] = frozenset(OrgNode.objects.filter(q, kind=NodeKind.COMMUNITY).values_list("id", flat=True))
+        return set(cache[key])
 
     def community_ids(self, cap: str) -> frozenset[int]:
         """Communities where the user holds ``cap`` for at least part of the community."""
