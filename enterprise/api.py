@@ -327,11 +327,12 @@ def _key(request) -> str | None:
     return request.headers.get("Idempotency-Key") or None
 
 
-def _month(year: int, month: int) -> dt.date:
+def _month(value: str) -> dt.date:
     try:
+        year, month = (int(part) for part in value.strip()[:7].split("-"))
         return dt.date(year, month, 1)
     except ValueError:
-        raise ValidationFailed(_("No such month."), code="bad_month") from None
+        raise ValidationFailed(_("Months look like 2026-05."), code="bad_month") from None
 
 
 def _need_export(request, enterprise) -> None:
@@ -519,20 +520,22 @@ def share_transfer(request, agreement_id: int, payload: ShareIn):
 
 
 @router.get(
-    "/enterprises/{enterprise_id}/reports/{year}/{month}",
+    "/enterprises/{enterprise_id}/report",
     response=ReportOut,
-    summary="Monthly income and expense statement, from the ledger",
+    summary="Monthly income and expense statement, from the ledger (month=2026-05)",
 )
-def month_report(request, enterprise_id: int, year: int, month: int):
+def month_report(request, enterprise_id: int, month: str):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
-    return _report_out(reports.month_report(enterprise=enterprise, month=_month(year, month)))
+    return _report_out(reports.month_report(enterprise=enterprise, month=_month(month)))
 
 
-@router.get("/enterprises/{enterprise_id}/reports/{year}/{month}/export", summary="The statement as Excel or PDF")
-def month_export(request, enterprise_id: int, year: int, month: int, format: str = "xlsx"):
+@router.get("/enterprises/{enterprise_id}/report/export", summary="The statement as Excel or PDF (month=2026-05)")
+def month_export(request, enterprise_id: int, month: str, format: str = "xlsx"):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     _need_export(request, enterprise)
-    report = reports.month_report(enterprise=enterprise, month=_month(year, month))
+    first = _month(month)
+    year, month = first.year, first.month
+    report = reports.month_report(enterprise=enterprise, month=first)
     if format == "pdf":
         response = HttpResponse(exports.month_pdf(report), content_type="application/pdf")
     else:

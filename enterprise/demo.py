@@ -22,7 +22,8 @@ that exists:
 * every finished month's statement published, with residents' questions, one of them overdue;
 * demo logins for 沙坪街道 (the shared demo password): ``shaping_officer`` (subdistrict officer),
   ``shaping_bookkeeper`` (the bookkeeping agency, all six enterprises), ``heping_staff`` (和平社区
-  staff) and a party secretary for each community (``<community>_sj``, e.g. ``heping_sj``).
+  staff) and a party secretary for each community (``<community>_sj``, e.g. ``heping_sj``); one
+  resident of each community gets a login (their mobile number) and asks the questions.
 
 Idempotent: enterprises, partners, rooms, invoices, payments, requests and statements are found by
 name or key, and a second run adds nothing.
@@ -369,6 +370,22 @@ def _disclosure(ent: Enterprise, staff: Scope, today: dt.date, asker) -> None:
             )
 
 
+def _asker(community: OrgNode):
+    """A resident of the community with a login (their mobile number), to question its accounts:
+    only the community's own residents may (居民质询)."""
+    from demo.logins import PASSWORD
+    from residents.models import Resident
+    from residents.services import resident_account_create
+
+    resident = Resident.objects.filter(community=community, user__isnull=False).order_by("pk").first()
+    if resident is not None:
+        return resident.user
+    resident = Resident.objects.filter(community=community, user__isnull=True).exclude(phone="").order_by("pk").first()
+    if resident is None:
+        return None
+    return resident_account_create(actor=None, resident=resident, password=PASSWORD)
+
+
 def load_demo(*, stdout: TextIO | None = None) -> None:
     out = _Out(stdout)
     subdistrict = OrgNode.objects.filter(kind=NodeKind.SUBDISTRICT, name=SUBDISTRICT).order_by("path").first()
@@ -380,9 +397,6 @@ def load_demo(*, stdout: TextIO | None = None) -> None:
         for c in OrgNode.objects.filter(kind=NodeKind.COMMUNITY, parent=subdistrict, name__in=COMMUNITIES)
     }
     today = timezone.localdate()
-    from accounts.models import User
-
-    asker = User.objects.filter(username="resident", is_active=True).first()
     with transaction.atomic():
         officer = Scope(_user("shaping_officer", "周建明", subdistrict, Role.SUBDISTRICT_OFFICER, "沙坪街道社区建设办"))
         _user("shaping_bookkeeper", "何会计", subdistrict, Role.BOOKKEEPER, "鹤山市诚信代理记账有限公司")
@@ -430,7 +444,7 @@ def load_demo(*, stdout: TextIO | None = None) -> None:
                 )
             _rent(ent, staff, today)
             _requests(ent, staff, secretary, officer, today)
-            _disclosure(ent, staff, today, asker)
+            _disclosure(ent, staff, today, _asker(community))
     with transaction.atomic():
         # After the leases, which bring partners of their own: the report counts 28 in all.
         _more_partners(communities)
@@ -451,5 +465,7 @@ def _summary(communities: dict[str, OrgNode], out: _Out, today: dt.date) -> None
         f"社区企业 / Enterprises: {len(ents)} 家 in {SUBDISTRICT}, {area} m² 出租 rented out, "
         f"{Partner.objects.filter(community__in=communities.values()).count()} 个合伙人 partners, "
         f"预计年收入 expected income ¥{(rent * 12 + other) / 100:,.0f}, "
-        f"{ExpenseRequest.objects.filter(enterprise__in=ents).count()} 笔支出申请 expense requests."
+        f"{ExpenseRequest.objects.filter(enterprise__in=ents).count()} 笔支出申请 expense requests. "
+        f"登录 Logins: shaping_officer, shaping_bookkeeper, heping_sj, heping_staff; 居民 resident "
+        f"{' '.join(q.asked_by.username for q in Question.objects.filter(community__in=communities.values())[:1])}."
     )

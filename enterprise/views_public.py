@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from enterprise import exports, reports, selectors, services
-from linli.errors import DomainError
+from linli.errors import DomainError, NotFound
 
 
 def index(request):
@@ -67,6 +67,8 @@ def ask(request, enterprise_statement_id: int):
         services.question_ask(
             user=request.user, statement=stmt, transaction_id=transaction_id, text=request.POST.get("text", "")
         )
+    except NotFound:
+        raise
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -60,11 +60,16 @@ def statement_publish(
 
 @transaction.atomic
 def question_ask(*, user, statement: MonthlyStatement, transaction_id: int, text: str) -> Question:
-    """A logged-in resident questions one entry of a published statement. The community must
-    answer within the subdistrict's deadline; after that the question shows as overdue to the
-    subdistrict."""
+    """A logged-in resident of the community questions one entry of its enterprise's published
+    statement (居民质询 is the residents' right over their own community's enterprise; anyone may
+    read). The community must answer within the subdistrict's deadline; after that the question
+    shows as overdue to the subdistrict."""
     if user is None or not user.is_authenticated:
         raise NotFound()
+    from residents.models import Resident
+
+    if not Resident.objects.filter(user=user, community_id=statement.community_id).exists():
+        raise NotFound(_("Only residents of the community can question its enterprise's accounts."))
     text = check_text(text, _("Question"), 1000)
     enterprise = statement.enterprise
     start, end = local_midnight(statement.month), local_midnight(next_month(statement.month))

@@ -73,6 +73,11 @@ def test_the_public_page_and_a_residents_question(world, client, login):
         reverse("enterprise_me:ask", args=[objs.statement.pk]), {"transaction_id": entry_id, "text": "明细在哪里？"}
     )
     assert Question.objects.filter(text="明细在哪里？").exists()
+    # A resident of another community may read, but not question, this community's accounts.
+    outsider = login(world.user("resident_b")).post(
+        reverse("enterprise_me:ask", args=[objs.statement.pk]), {"transaction_id": entry_id, "text": "外社区提问"}
+    )
+    assert outsider.status_code == 404 and not Question.objects.filter(text="外社区提问").exists()
     assert "明细在哪里？" in login(world.user("resident_a")).get(reverse("enterprise_me:questions")).content.decode()
 
 
