@@ -520,17 +520,17 @@ def provider_class_list(request):
     return list(selectors.class_list_for_user(scope=request.scope))
 
 
-@router.get("/kitchen/classes/{catalog_item_id}/roster", response=list[EnrolmentOut], summary="Enrolled and waiting")
-def class_roster(request, catalog_item_id: int):
-    item = selectors.class_get_for_user(scope=request.scope, item_id=catalog_item_id)
+@router.get("/kitchen/classes/{class_item_id}/roster", response=list[EnrolmentOut], summary="Enrolled and waiting")
+def class_roster(request, class_item_id: int):
+    item = selectors.class_get_for_user(scope=request.scope, item_id=class_item_id)
     return list(selectors.class_roster(item=item))
 
 
 @router.post(
-    "/kitchen/classes/{catalog_item_id}/sessions", response={201: SessionOut}, summary="A session (Idempotency-Key)"
+    "/kitchen/classes/{class_item_id}/sessions", response={201: SessionOut}, summary="A session (Idempotency-Key)"
 )
-def session_create(request, catalog_item_id: int, payload: SessionIn):
-    item = selectors.class_get_for_user(scope=request.scope, item_id=catalog_item_id)
+def session_create(request, class_item_id: int, payload: SessionIn):
+    item = selectors.class_get_for_user(scope=request.scope, item_id=class_item_id)
     return Status(201, idempotent(
         request,
         ClassSession,

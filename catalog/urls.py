@@ -23,6 +23,6 @@ urlpatterns = [
     path("kitchen/meals/<int:meal_id>/no-shows/", kitchen.meal_no_shows, name="kitchen_no_shows"),
     path("kitchen/scan/", kitchen.scan, name="kitchen_scan"),
     path("kitchen/orders/<int:meal_order_id>/hand-over/", kitchen.order_hand_over, name="kitchen_hand_over"),
-    path("kitchen/classes/<int:catalog_item_id>/", kitchen.class_detail, name="kitchen_class"),
+    path("kitchen/classes/<int:class_item_id>/", kitchen.class_detail, name="kitchen_class"),
     path("kitchen/sessions/<int:class_session_id>/", kitchen.session_detail, name="kitchen_session"),
 ]

@@ -52,6 +52,7 @@ def objects(world: World, side: str) -> Objects:
 
 REGISTRY = {
     "catalog_item_id": lambda w, s: objects(w, s).item.pk,
+    "class_item_id": lambda w, s: objects(w, s).klass.pk,
     "meal_id": lambda w, s: objects(w, s).meal.pk,
     "meal_order_id": lambda w, s: objects(w, s).order.pk,
     "enrolment_id": lambda w, s: objects(w, s).enrolment.pk,

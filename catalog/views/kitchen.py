@@ -189,9 +189,9 @@ def meal_create(request):
 
 
 @login_required
-def class_detail(request, catalog_item_id: int):
+def class_detail(request, class_item_id: int):
     _provider(request)
-    item = selectors.class_get_for_user(scope=request.scope, item_id=catalog_item_id)
+    item = selectors.class_get_for_user(scope=request.scope, item_id=class_item_id)
     error = None
     if request.method == "POST":
         starts = parse_datetime(request.POST.get("starts_at") or "")
