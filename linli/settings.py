@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "huey.contrib.djhuey",
     "csp",
     "accounts",
     "orgs",
@@ -287,3 +288,17 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 LINLI_SITE_NAME = _("Linli community partners")
+
+# Background and periodic work (Huey): disclosure reports, overdue escalations, nightly ledger
+# verification — each app's tasks.py. SQLite storage next to the database by default, Redis
+# when REDIS_URL is set (production); run a worker with `manage.py run_huey`.
+HUEY = {
+    "name": "linli",
+    "immediate": env_bool("LINLI_HUEY_IMMEDIATE", False),
+    "utc": False,
+    "consumer": {"workers": env_int("LINLI_HUEY_WORKERS", 1), "worker_type": "thread"},
+}
+if os.environ.get("REDIS_URL"):
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": os.environ["REDIS_URL"]}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(SQLITE_PATH.with_name("huey.sqlite3"))}

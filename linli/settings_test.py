@@ -23,3 +23,6 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 # The second factor is tested where it is the subject (accounts/tests/test_mfa.py); elsewhere
 # tests log in with force_login, as a verified session would.
 LINLI_MFA_REQUIRED = False
+
+# Tasks run at once, in the test process (Huey immediate mode uses in-memory storage).
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
