@@ -21,7 +21,6 @@ from demo.logins import FEATURED, create_logins, login_conflicts, login_table
 APP_LOADERS = [
     "spaces.demo",
     "partners.demo",
-    "ledger.demo",
     "catalog.demo",
     "fund.demo",
     "enterprise.demo",
