@@ -592,7 +592,7 @@ def portal(request):
 @router.get("/me/profile", response={200: ProfileOut, 204: None}, summary="My job-seeker profile")
 def my_profile(request):
     profile = selectors.profile_of(resident=_own_resident(request))
-    return (200, profile) if profile else (204, None)
+    return Status(200, profile) if profile else Status(204, None)
 
 
 @router.put("/me/profile", response=ProfileOut, summary="Keep my job-seeker profile")
