@@ -41,7 +41,9 @@ api = NinjaAPI(
     title="Linli API",
     version="1",
     description="社区合伙人 / 公益+市场 — JSON API. Errors: {code, message}.",
-    auth=[SessionAuth(csrf=True), TokenAuth()],
+    # The token first: a script sending a Bearer token has no CSRF token, and the cookie check
+    # would refuse it before the token was looked at. Browsers send no Authorization header.
+    auth=[TokenAuth(), SessionAuth(csrf=True)],
     urls_namespace="api",
     docs_url="/docs",
 )

@@ -98,3 +98,26 @@ def test_a_very_long_token_name_is_cut_to_fit(world, login):
     client = login(world.user("staff_a"))
     create_through_the_page(client, name="系" * 300)
     assert ApiToken.objects.get().name == "系" * 100
+
+
+def test_a_token_client_may_post_without_a_csrf_token_but_a_session_may_not(world):
+    from django.test import Client
+
+    from accounts.services import api_token_create
+
+    _token, raw = api_token_create(user=world.user("staff_a"), name="script")
+    script = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    created = script.post(
+        f"/api/v1/residents/{world.residents['a1'].pk}/reveal",
+        {"field": "phone", "reason": "回访", "password": "linli-test-2026"},
+        content_type="application/json",
+    )
+    assert created.status_code == 200 and created.json()["value"] == world.residents["a1"].phone
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(world.user("staff_a"), backend="accounts.backends.PhoneOrUsernameBackend")
+    refused = browser.post(
+        f"/api/v1/residents/{world.residents['a1'].pk}/reveal",
+        {"field": "phone", "reason": "回访", "password": "linli-test-2026"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 403
