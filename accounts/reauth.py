@@ -67,3 +67,8 @@ def redirect_to_confirm(request):
     from django.utils.http import urlencode
 
     return redirect(f"{reverse('accounts:confirm')}?{urlencode({'next': request.get_full_path()})}")
+
+
+def context(request) -> dict:
+    """Template context for ``templates/includes/reauth_fields.html``."""
+    return {"needs_reauth": not is_recent(request), "has_device": confirmed_device(request.user) is not None}

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from accounts import reauth
 from accounts.models import User
 from fund import disclosure, figures, selectors, services
 from fund.audit import audit_export
@@ -289,6 +290,9 @@ class VoteIn(Schema):
 class ApproveIn(Schema):
     reason: str = ""
     approved_fen: int | None = None
+    # Needed unless this session confirmed the password in the last minutes (token calls: always).
+    password: str | None = None
+    otp_code: str | None = None
 
 
 class DonationOut(Schema):
@@ -775,6 +779,7 @@ def request_withdraw(request, spending_request_id: int, payload: ReasonIn):
 @router.post("/requests/{spending_request_id}/approve", response=RequestOut, summary="The charity approves")
 def request_approve(request, spending_request_id: int, payload: ApproveIn):
     r = _act(request, spending_request_id, Cap.FUND_APPROVE)
+    reauth.require_recent(request, password=payload.password, code=payload.otp_code)
     return services.spending_request_approve(actor=request.scope, request=r, reason=payload.reason, approved_fen=payload.approved_fen)
 
 
@@ -788,8 +793,11 @@ def request_pay(
     memo: Form[str],
     invoice: File[UploadedFile],
     paid_at: Form[dt.datetime | None] = None,
+    password: Form[str | None] = None,
+    otp_code: Form[str | None] = None,
 ):
     r = _act(request, spending_request_id, Cap.FUND_DISBURSE)
+    reauth.require_recent(request, password=password, code=otp_code)
     payment = services.payment_record(
         actor=request.scope, request=r, amount_fen=amount_fen, line=line, payee=payee, memo=memo, invoice=invoice,
         paid_at=paid_at, idempotency_key=_idem(request),

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fund.models import Payment, SpendingRequest
 from fund.tests.conftest import PDF, donate, propose, to_approved
+from linli.testkit import PASSWORD
 
 
 def test_propose_submit_vote_through_the_api(fund_world, login):
@@ -55,6 +56,10 @@ def test_pay_with_invoice_through_the_api(fund_world, login):
     r = to_approved(world, propose(world, amount_fen=100_000))
     client = login(world.user("charity_a"))
     data = {"amount_fen": 120_000, "line": "repairs", "payee": "某五金店", "memo": "灯", "invoice": SimpleUploadedFile("i.pdf", PDF, content_type="application/pdf")}
+    resp = client.post(f"/api/v1/fund/requests/{r.pk}/payments", data)
+    assert resp.status_code == 403 and resp.json()["code"] == "reauth_required"
+    data["password"] = PASSWORD
+    data["invoice"] = SimpleUploadedFile("i.pdf", PDF, content_type="application/pdf")
     resp = client.post(f"/api/v1/fund/requests/{r.pk}/payments", data)
     assert resp.status_code == 409 and resp.json()["code"] == "over_approved"
     data["amount_fen"] = 100_000

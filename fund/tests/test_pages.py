@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from fund.models import Donation, SpendingRequest
 from fund.tests.conftest import PDF, donate, propose, to_approved, to_comment
+from linli.testkit import PASSWORD
 
 
 def test_staff_set_up_a_fund_on_the_page(world, login):
@@ -47,6 +48,15 @@ def test_charity_pays_on_the_page_and_the_public_sees_the_invoice(fund_world, lo
     resp = charity.post(
         reverse("fund:request_pay", args=[r.pk]),
         {"line": "repairs", "amount": "300", "payee": "某五金店", "memo": "感应灯", "invoice": SimpleUploadedFile("i.pdf", PDF, content_type="application/pdf")},
+    )
+    # Paying out money asks for the password again first (accounts.reauth): nothing is paid.
+    assert resp.status_code == 302
+    r.refresh_from_db()
+    assert r.paid_fen == 0 and not r.payments.exists()
+    resp = charity.post(
+        reverse("fund:request_pay", args=[r.pk]),
+        {"line": "repairs", "amount": "300", "payee": "某五金店", "memo": "感应灯", "password": PASSWORD,
+         "invoice": SimpleUploadedFile("i.pdf", PDF, content_type="application/pdf")},
     )
     assert resp.status_code == 302
     r.refresh_from_db()

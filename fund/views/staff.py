@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import reauth
 from fund import disclosure, figures, selectors, services
 from fund.audit import audit_export
 from fund.models import DocumentKind, DonationKind, DonorKind, ReportKind, RequestStatus, SpendingLine, VoteChoice
@@ -249,6 +250,7 @@ def request_detail(request, spending_request_id: int):
             "comment_over": r.status == S.COMMENT and r.comment_until and timezone.localdate() > r.comment_until,
             "lines": [(x.line, x.get_line_display()) for x in r.lines.all()],
             "today": timezone.localdate(),
+            **reauth.context(request),
         },
     )
 
@@ -301,6 +303,7 @@ def request_withdraw(request, spending_request_id: int):
 @require_POST
 def request_approve(request, spending_request_id: int):
     def act(r):
+        reauth.require_recent(request, password=request.POST.get("password"), code=request.POST.get("otp_code"))
         amount = forms.yuan(request.POST.get("approved"), field=_("Approved amount"), required=False)
         services.spending_request_approve(actor=request.scope, request=r, reason=request.POST.get("reason", ""), approved_fen=amount)
 
@@ -312,6 +315,7 @@ def request_approve(request, spending_request_id: int):
 def request_pay(request, spending_request_id: int):
     def act(r):
         p = request.POST
+        reauth.require_recent(request, password=p.get("password"), code=p.get("otp_code"))
         services.payment_record(
             actor=request.scope, request=r, amount_fen=forms.yuan(p.get("amount"), field=_("Amount")), line=p.get("line", ""),
             payee=p.get("payee", ""), memo=p.get("memo", ""), invoice=request.FILES.get("invoice"), paid_at=forms.when(p.get("paid_on")),
