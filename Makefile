@@ -56,7 +56,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 messages: venv
-	cd $(CURDIR) && DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore='*/tests/*'
+	cd $(CURDIR) && DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore='*/tests/*' --ignore=browser --ignore=var
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 check-deploy: venv

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from accounts import reauth
 from enterprise import exports, reports, selectors, services
 from enterprise.models import RequestStatus
 from enterprise.services._common import subdistrict_of
@@ -150,14 +151,20 @@ class RequestOut(Schema):
         return list(obj.approvals.order_by("level"))
 
 
-class DecisionIn(Schema):
+class Reauth(Schema):
+    # Needed unless this session confirmed the password in the last minutes (token calls: always).
+    password: str | None = None
+    otp_code: str | None = None
+
+
+class DecisionIn(Reauth):
     decision: str
     note: str = ""
     meeting_date: dt.date | None = None
     minutes_ref: str = ""
 
 
-class PayIn(Schema):
+class PayIn(Reauth):
     paid_on: dt.date | None = None
 
 
@@ -452,12 +459,16 @@ def request_detail(request, expense_request_id: int):
 @router.post("/requests/{expense_request_id}/decision", response=RequestOut, summary="Approve or reject at my level")
 def request_decide(request, expense_request_id: int, payload: DecisionIn):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
-    return services.expense_request_decide(actor=request.scope, request=req, **payload.dict())
+    reauth.require_recent(request, password=payload.password, code=payload.otp_code)
+    return services.expense_request_decide(
+        actor=request.scope, request=req, **payload.dict(exclude={"password", "otp_code"})
+    )
 
 
 @router.post("/requests/{expense_request_id}/pay", response=RequestOut, summary="Pay an approved request")
 def request_pay(request, expense_request_id: int, payload: PayIn):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
+    reauth.require_recent(request, password=payload.password, code=payload.otp_code)
     return services.expense_request_pay(actor=request.scope, request=req, paid_on=payload.paid_on)
 
 

@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts import reauth
 from enterprise import exports, reports, selectors, services
 from enterprise.models import (
     Approver,
@@ -227,6 +228,7 @@ def incomes(request):
             "sources": [c for c in IncomeSource.choices if c[0] != IncomeSource.RENT],
             "can_manage": _can(request, Cap.ENTERPRISE_MANAGE, enterprise.community_id),
             "today": timezone.localdate(),
+            **reauth.context(request),
         },
     )
 
@@ -313,6 +315,7 @@ def request_detail(request, expense_request_id: int):
 @_post
 def request_decide(request, expense_request_id: int):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
+    reauth.require_recent(request, password=request.POST.get("password"), code=request.POST.get("otp_code"))
     meeting = request.POST.get("meeting_date", "")
     services.expense_request_decide(
         actor=request.scope,
@@ -329,6 +332,7 @@ def request_decide(request, expense_request_id: int):
 @_post
 def request_pay(request, expense_request_id: int):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
+    reauth.require_recent(request, password=request.POST.get("password"), code=request.POST.get("otp_code"))
     services.expense_request_pay(
         actor=request.scope, request=req, paid_on=_date(request.POST.get("paid_on", ""), timezone.localdate())
     )

@@ -77,8 +77,8 @@ class PlanForm(forms.Form):
 class ZoneForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=40, help_text=_("e.g. 北门垃圾房, 3号楼前停车场"))
     grid = forms.ChoiceField(label=_("Grid that looks after it"))
-    left = forms.IntegerField(label=_("Left (% of the width)"), min_value=0, max_value=100, initial=0)
-    top = forms.IntegerField(label=_("Top (% of the height)"), min_value=0, max_value=100, initial=0)
+    left = forms.IntegerField(label=_("Left edge (percent of the width)"), min_value=0, max_value=100, initial=0)
+    top = forms.IntegerField(label=_("Top edge (percent of the height)"), min_value=0, max_value=100, initial=0)
     width = forms.IntegerField(label=_("Width (%)"), min_value=0, max_value=100, initial=10)
     height = forms.IntegerField(label=_("Height (%)"), min_value=0, max_value=100, initial=10)
 

@@ -12,12 +12,21 @@ from django.urls import reverse
 from enterprise.models import ExpenseRequest, Question, RequestStatus
 from enterprise.tests.access_registry import objects
 from enterprise.tests.factories import other_subdistrict
+from linli.testkit import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 CONSOLE_PAGES = [
-    "enterprise:home", "enterprise:incomes", "enterprise:requests", "enterprise:rent", "enterprise:budget",
-    "enterprise:report", "enterprise:questions", "enterprise:documents", "enterprise:overview", "enterprise:policy",
+    "enterprise:home",
+    "enterprise:incomes",
+    "enterprise:requests",
+    "enterprise:rent",
+    "enterprise:budget",
+    "enterprise:report",
+    "enterprise:questions",
+    "enterprise:documents",
+    "enterprise:overview",
+    "enterprise:policy",
 ]
 
 
@@ -41,13 +50,23 @@ def test_the_full_request_flow_through_the_pages(world, login):
     req = ExpenseRequest.objects.get(purpose="更换楼道灯")
     assert response.status_code == 302 and req.amount_fen == 150_000
     # Paying before approval: refused with a message, nothing changed.
-    client.post(reverse("enterprise:request_pay", args=[req.pk]), HTTP_REFERER="/console/enterprise/")
+    client.post(
+        reverse("enterprise:request_pay", args=[req.pk]), {"password": PASSWORD}, HTTP_REFERER="/console/enterprise/"
+    )
     assert ExpenseRequest.objects.get(pk=req.pk).status == RequestStatus.PENDING
-    login(world.user("secretary_a")).post(reverse("enterprise:request_decide", args=[req.pk]), {"decision": "approve"})
+    login(world.user("secretary_a")).post(
+        reverse("enterprise:request_decide", args=[req.pk]), {"decision": "approve", "password": PASSWORD}
+    )
     inbox = login(world.user("officer")).get(reverse("enterprise:approvals"))
     assert "更换楼道灯" in inbox.content.decode()
-    login(world.user("officer")).post(reverse("enterprise:request_decide", args=[req.pk]), {"decision": "approve"})
-    login(world.staff("a")).post(reverse("enterprise:request_pay", args=[req.pk]))
+    login(world.user("officer")).post(
+        reverse("enterprise:request_decide", args=[req.pk]), {"decision": "approve", "password": PASSWORD}
+    )
+    staff = login(world.staff("a"))
+    unconfirmed = staff.post(reverse("enterprise:request_pay", args=[req.pk]))
+    # Paying asks for the password again first: refused with a message, nothing paid.
+    assert unconfirmed.status_code == 302 and ExpenseRequest.objects.get(pk=req.pk).status == RequestStatus.APPROVED
+    staff.post(reverse("enterprise:request_pay", args=[req.pk]), {"password": PASSWORD})
     assert ExpenseRequest.objects.get(pk=req.pk).status == RequestStatus.PAID
 
 
@@ -91,10 +110,14 @@ def test_api_flow_and_idempotency(world, login):
     assert first.status_code == 201 and first.json()["id"] == again.json()["id"]
     assert first.json()["chain"] == ["party_secretary"]
     req_id = first.json()["id"]
-    pay = client.post(f"/api/v1/enterprise/requests/{req_id}/pay", {}, content_type="application/json")
+    pay = client.post(
+        f"/api/v1/enterprise/requests/{req_id}/pay", {"password": PASSWORD}, content_type="application/json"
+    )
     assert pay.status_code == 409 and pay.json()["code"] == "not_approved"
     decided = login(world.user("secretary_a")).post(
-        f"/api/v1/enterprise/requests/{req_id}/decision", {"decision": "approve"}, content_type="application/json"
+        f"/api/v1/enterprise/requests/{req_id}/decision",
+        {"decision": "approve", "password": PASSWORD},
+        content_type="application/json",
     )
     assert decided.json()["status"] == "approved"
     report = login(world.staff("a")).get(f"/api/v1/enterprise/public/statements/{objs.statement.pk}").json()
