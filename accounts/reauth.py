@@ -55,7 +55,7 @@ def confirm(request, *, password: str | None, code: str | None = None) -> None:
 
 def require_recent(request, *, password: str | None = None, code: str | None = None) -> None:
     """Go ahead if the session re-authenticated recently, or if ``password`` (and ``code``) are right."""
-    if is_recent(request) and not password:
+    if is_recent(request):
         return
     confirm(request, password=password, code=code)
 

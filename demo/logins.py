@@ -82,7 +82,8 @@ LOGINS: tuple[DemoLogin, ...] = (
     # The charity (市慈善总会) holds the funds of every community in the city and approves their
     # applications, so its officer is granted at the city, not at one community.
     DemoLogin("charity", "宋佳慧", Role.CHARITY_OFFICER, KANGPING[:1], "市慈善总会项目专员"),
-    DemoLogin("auditor", "田立群", Role.AUDITOR, KANGPING, "审计员"),
+    # Granted at the district, so the auditor reaches 康平社区 and 闻韶社区's fund alike.
+    DemoLogin("auditor", "田立群", Role.AUDITOR, KANGPING[:2], "审计员"),
     DemoLogin("partner", "邢美玲", Role.PARTNER_STAFF, KANGPING, "社区合伙人·康小鲜社区私房"),
     DemoLogin("volunteer", "孙志强", Role.VOLUNTEER, KANGPING, "志愿者", resident_key="volunteer"),
     DemoLogin("resident", "刘桂芳", Role.RESIDENT, (*KANGPING, "第一网格"), resident_key="resident"),
@@ -174,6 +175,15 @@ def format_table(rows: Iterable[list[str]]) -> str:
     return "\n".join(lines)
 
 
+# Logins that the apps' demo loaders make next to their data (same password).
+APP_LOGINS: tuple[tuple[str, str, str, str], ...] = (
+    ("shaping_officer", Role.SUBDISTRICT_OFFICER, "沙坪街道 (社区企业 community enterprises)", "/console/"),
+    ("shaping_bookkeeper", Role.BOOKKEEPER, "沙坪街道", "/console/"),
+    ("dsj-merchant", Role.MERCHANT, "大世界社区 (集市 markets)", "/console/"),
+    ("sy-employer", Role.MERCHANT, "溡源社区 (零工 gig jobs)", "/console/"),
+)
+
+
 def login_table() -> str:
     """The demo logins as they are in the database now (a login missing there is marked)."""
     existing = set(
@@ -187,4 +197,8 @@ def login_table() -> str:
         if login.resident_key:
             username += f" / {phones[login.resident_key]}"
         rows.append([username, PASSWORD, _role_label(login.role), _where(login), login.home])
+    made = set(User.objects.filter(username__in=[a[0] for a in APP_LOGINS]).values_list("username", flat=True))
+    for username, role, where, home in APP_LOGINS:
+        if username in made:
+            rows.append([username, PASSWORD, _role_label(role), where, home])
     return format_table(rows)

@@ -18,6 +18,16 @@ from residents.models import Resident, RevealField, RevealLog
 from residents.selectors import effective_tags
 
 
+def full_export_check(*, actor: Scope, community_id: int, reason: str) -> None:
+    """May ``actor`` export full numbers of the community, and did they say why?"""
+    if not actor.has(Cap.RESIDENT_EXPORT, community_id):
+        raise Forbidden(_("Your role may not export residents."))
+    if not actor.has(Cap.RESIDENT_REVEAL, community_id):
+        raise Forbidden(_("Your role may not see full ID or mobile numbers."))
+    if len((reason or "").strip()) < 2:
+        raise ValidationFailed(_("Say why you need the full numbers (this is logged)."), code="no_reason")
+
+
 def residents_workbook(
     *, actor: Scope, residents: QuerySet[Resident], community_id: int, full: bool = False, reason: str = ""
 ) -> bytes:
@@ -25,10 +35,7 @@ def residents_workbook(
         raise Forbidden(_("Your role may not export residents."))
     rows = list(residents)
     if full:
-        if not actor.has(Cap.RESIDENT_REVEAL, community_id):
-            raise Forbidden(_("Your role may not see full ID or mobile numbers."))
-        if len((reason or "").strip()) < 2:
-            raise ValidationFailed(_("Say why you need the full numbers (this is logged)."), code="no_reason")
+        full_export_check(actor=actor, community_id=community_id, reason=reason)
         now = timezone.now()
         RevealLog.objects.bulk_create(
             [

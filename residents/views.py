@@ -179,6 +179,8 @@ def resident_export(request):
     )
     full = request.GET.get("full") == "1"
     if full and not reauth.is_recent(request):
+        # Refuse what would be refused anyway before asking for the password.
+        exports.full_export_check(actor=request.scope, community_id=community.pk, reason=request.GET.get("reason", ""))
         return redirect_to_confirm(request)
     content = exports.residents_workbook(
         actor=request.scope, residents=qs, community_id=community.pk, full=full, reason=request.GET.get("reason", "")

@@ -186,6 +186,10 @@ class MemberOut(Schema):
 class TeamDetailOut(TeamOut):
     members: list[MemberOut]
 
+    @staticmethod
+    def resolve_members(obj) -> list:
+        return list(selectors.team_members(team=obj))
+
 
 class MemberIn(Schema):
     volunteer_id: int
@@ -407,10 +411,8 @@ def volunteer_certificate(request, volunteer_id: int):
 # --- Teams ------------------------------------------------------------------------------------
 
 
-def _team_detail(team) -> dict:
-    data = TeamOut.from_orm(team).dict()
-    data["members"] = list(selectors.team_members(team=team))
-    return data
+def _team_detail(team):
+    return team
 
 
 @router.get("/teams", response=list[TeamOut], summary="Teams of a community")

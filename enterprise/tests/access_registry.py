@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from enterprise import services
 from enterprise.models import (
     Enterprise,
@@ -44,17 +46,31 @@ def objects(world: World, side: str) -> Objects:
         ent = enterprise_for(world, side)
         last_month = month_start(month_start(TODAY) - dt.timedelta(days=1))
         services.income_record(
-            actor=staff, enterprise=ent, source="services", amount_fen=12_300, received_on=last_month.replace(day=15),
-            payer="居民", memo=f"{label}侧便民服务收入",
+            actor=staff,
+            enterprise=ent,
+            source="services",
+            amount_fen=12_300,
+            received_on=last_month.replace(day=15),
+            payer="居民",
+            memo=f"{label}侧便民服务收入",
         )
         request = services.expense_request_create(
-            actor=staff, enterprise=ent, category="activities", purpose=f"{label}侧未公开的采购申请",
-            payee=f"{label}侧供应商", amount_fen=45_600,
+            actor=staff,
+            enterprise=ent,
+            category="activities",
+            purpose=f"{label}侧未公开的采购申请",
+            payee=f"{label}侧供应商",
+            amount_fen=45_600,
         )
         lease(world, side)
         (invoice,) = services.rent_invoices_generate(actor=staff, enterprise=ent, period=last_month)
         document = services.document_add(
-            actor=staff, enterprise=ent, kind="financial_rule", title=f"{label}侧财务管理制度", body="收支两条线……"
+            actor=staff,
+            enterprise=ent,
+            kind="financial_rule",
+            title=f"{label}侧财务管理制度",
+            body="收支两条线……",
+            file=SimpleUploadedFile(f"rule-{side}.pdf", b"%PDF-1.4 rule", content_type="application/pdf"),
         )
         statement = services.statement_publish(actor=staff, enterprise=ent, month=last_month)
         entry = month_report(enterprise=ent, month=last_month).entries[0]

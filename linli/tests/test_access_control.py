@@ -36,7 +36,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from accounts.services import api_token_create
-from linli.testkit import World, make_id_number
+from linli.testkit import PASSWORD, World, make_id_number
 from orgs.models import OrgNode, RoleGrant
 from orgs.roles import Role
 from orgs.selectors import SESSION_KEY
@@ -761,7 +761,10 @@ def test_the_api_refuses_anonymous_callers(world):
 def test_the_api_sweep_catches_a_leak(world):
     """Positive control: the platform administrator may see community B, so the sweep reports it."""
     prime(world)
-    problems = sweep_api(world, client_for(world.user("admin")), "admin", markers=markers_of_b(world))
+    admin = client_for(world.user("admin"))
+    # Revealing asks for the password again (accounts.reauth): confirmed, as the admin would.
+    assert admin.post("/accounts/confirm/", {"password": PASSWORD}).status_code == 302
+    problems = sweep_api(world, admin, "admin", markers=markers_of_b(world))
     assert any(p.startswith("API GET /api/v1/residents/{resident_id} →") for p in problems)
     assert any(p.startswith("API GET /api/v1/residents/ →") and "another community" in p for p in problems)
     assert any(p.startswith("API POST /api/v1/residents/{resident_id}/reveal →") for p in problems)

@@ -275,3 +275,13 @@ def test_new_grid_buildings_route_too(world):
     worker = user_create(username="grid_a3", password="x-linli-2026")
     role_grant(user=worker, node=grid3, role=Role.GRID_WORKER)
     assert report(world, building=building).assignee == worker
+
+
+def test_the_scheduled_task_escalates_what_is_overdue(world):
+    from snapshots.tasks import escalate_overdue_reports
+
+    late = report(world, now=timezone.now() - dt.timedelta(days=3))
+    assert escalate_overdue_reports.call_local() == 1
+    assert escalate_overdue_reports.call_local() == 0
+    late.refresh_from_db()
+    assert late.escalated_at is not None
