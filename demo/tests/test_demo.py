@@ -267,11 +267,30 @@ def test_the_second_community_login_sees_its_own_community(demo):
 
 
 def test_each_app_brings_its_demo_data_and_the_books_verify(demo):
+    from catalog.models import Order
+    from enterprise.models import Enterprise
+    from fund.models import Fund, SpendingRequest
+    from jobs.models import Workshop
+    from markets.models import Market
+    from matching.models import Wish
+    from records.models import ServiceRecord
+    from snapshots.models import Report
+    from volunteers.models import Volunteer
+
     assert Room.objects.filter(community__name="康平社区").exists()
     assert Partner.objects.filter(community__name="中福社区").exists()
-    book = Book.objects.get(community__name="康平社区")
-    assert book.head_seq == 12  # three months of the study room's worked example
-    assert book_verify(book=book).ok
+    assert Order.objects.filter(community__name="康平社区").exists()
+    assert ServiceRecord.objects.filter(community__name="康平社区").exists()
+    assert Fund.objects.filter(community__name="闻韶社区").exists()
+    assert SpendingRequest.objects.filter(community__name="闻韶社区").exists()
+    assert Enterprise.objects.filter(community__parent__name="沙坪街道").count() == 6
+    assert Market.objects.filter(community__name="大世界社区").exists()
+    assert Workshop.objects.filter(community__name="鲁阳社区").exists()
+    assert Volunteer.objects.filter(community__name="文苑社区").exists()
+    assert Wish.objects.exists() and Report.objects.filter(community__name="中福社区").exists()
+    # 康平社区's book holds the ledger's worked example (the study room's three months) and more.
+    assert Book.objects.get(community__name="康平社区", kind="community").head_seq > 12
+    assert all(book_verify(book=book).ok for book in Book.objects.all())
 
 
 def test_running_twice_changes_nothing(demo):
