@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from linli.errors import Conflict, NotFound, ValidationFailed
 from matching import selectors, services
@@ -10,6 +11,13 @@ from matching.models import Need, NeedSource, NeedStatus, ProjectStatus
 from orgs.scope import Scope
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are compared with their English source text."""
+    with translation.override("en"):
+        yield
 
 
 def S(world, name):
@@ -32,7 +40,12 @@ def meal_need(world, **kw):
 
 def test_staff_record_a_need_with_counts_and_groups(world):
     need = meal_need(world, source=NeedSource.SURVEY)
-    assert (need.source, need.affected_count, need.affected_groups, need.status) == ("survey", 12, ["elderly_alone"], "open")
+    assert (need.source, need.affected_count, need.affected_groups, need.status) == (
+        "survey",
+        12,
+        ["elderly_alone"],
+        "open",
+    )
     assert need.history.count() == 1
 
 
@@ -94,20 +107,40 @@ def test_suggestions_rank_by_score_with_reasons_and_uncovered_needs_are_listed(w
     need = meal_need(world, needed_from=dt.date(2026, 3, 1), needed_until=dt.date(2026, 6, 30))
     staff = S(world, "staff_a")
     community_wide = services.resource_create(
-        actor=staff, community=world.community_a, title="中央厨房助餐", category="meals", offered_by="member_unit",
-        provider_name="区人民医院", quantity=50, unit="份/天",
+        actor=staff,
+        community=world.community_a,
+        title="中央厨房助餐",
+        category="meals",
+        offered_by="member_unit",
+        provider_name="区人民医院",
+        quantity=50,
+        unit="份/天",
     )
     same_grid = services.resource_create(
-        actor=staff, community=world.community_a, title="楼下餐馆送餐", category="meals", offered_by="donor",
-        provider_name="好邻居餐馆", grid=world.grid_a1, available_from=dt.date(2026, 4, 1),
+        actor=staff,
+        community=world.community_a,
+        title="楼下餐馆送餐",
+        category="meals",
+        offered_by="donor",
+        provider_name="好邻居餐馆",
+        grid=world.grid_a1,
+        available_from=dt.date(2026, 4, 1),
     )
     services.resource_create(
-        actor=staff, community=world.community_a, title="书法课", category="culture", offered_by="volunteer",
+        actor=staff,
+        community=world.community_a,
+        title="书法课",
+        category="culture",
+        offered_by="volunteer",
         provider_name="王老师",
     )
     services.resource_create(
-        actor=S(world, "staff_b"), community=world.community_b, title="B 社区助餐", category="meals",
-        offered_by="partner", provider_name="B",
+        actor=S(world, "staff_b"),
+        community=world.community_b,
+        title="B 社区助餐",
+        category="meals",
+        offered_by="partner",
+        provider_name="B",
     )
     ranked = selectors.suggestions_for_need(need=need)
     assert [s.resource for s in ranked] == [same_grid, community_wide]
@@ -118,8 +151,13 @@ def test_suggestions_rank_by_score_with_reasons_and_uncovered_needs_are_listed(w
     assert [u.need for u in uncovered] == [need] and len(uncovered[0].suggestions) == 2
 
     services.project_create(
-        actor=staff, community=world.community_a, title="长者助餐", owner_name="社区党委", plan="每天中午送餐",
-        need_ids=[need.pk], resource_ids=[same_grid.pk],
+        actor=staff,
+        community=world.community_a,
+        title="长者助餐",
+        owner_name="社区党委",
+        plan="每天中午送餐",
+        need_ids=[need.pk],
+        resource_ids=[same_grid.pk],
     )
     need.refresh_from_db()
     assert need.status == NeedStatus.IN_PROJECT
@@ -130,7 +168,11 @@ def test_a_project_moves_from_plan_through_progress_to_result(world):
     need = meal_need(world)
     staff = S(world, "staff_a")
     project = services.project_create(
-        actor=staff, community=world.community_a, title="长者助餐", owner_name="社区党委", plan="每天中午送餐",
+        actor=staff,
+        community=world.community_a,
+        title="长者助餐",
+        owner_name="社区党委",
+        plan="每天中午送餐",
         need_ids=[need.pk],
     )
     assert project.status == ProjectStatus.PLANNED
@@ -161,6 +203,10 @@ def test_a_project_cannot_take_another_communitys_needs(world):
     b_need = services.need_create(actor=S(world, "staff_b"), community=world.community_b, title="b", category="meals")
     with pytest.raises(ValidationFailed):
         services.project_create(
-            actor=S(world, "staff_a"), community=world.community_a, title="p", owner_name="o", plan="p",
+            actor=S(world, "staff_a"),
+            community=world.community_a,
+            title="p",
+            owner_name="o",
+            plan="p",
             need_ids=[b_need.pk],
         )

@@ -2,9 +2,19 @@
 
 import datetime as dt
 
+import pytest
+from django.utils import translation
+
 from matching.scoring import Facts, fit
 
 D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The reasons are compared with their English source text."""
+    with translation.override("en"):
+        yield
 
 
 def need(**kw):

@@ -123,7 +123,7 @@ def test_a_non_image_upload_is_refused_with_a_clear_message(world, wish):
     fake = SimpleUploadedFile("proof.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     with pytest.raises(ValidationFailed) as exc:
         services.wish_fulfil(actor=S(world, "volunteer_a"), wish=Wish.objects.get(pk=wish.pk), photo=fake)
-    assert exc.value.code == "not_an_image" and "not a photo" in str(exc.value.message)
+    assert exc.value.code == "not_an_image" and "不是照片" in str(exc.value.message)
     big = SimpleUploadedFile("big.jpg", b"\xff" * (5 * 1024 * 1024 + 1), content_type="image/jpeg")
     with pytest.raises(ValidationFailed) as exc:
         services.wish_fulfil(actor=S(world, "volunteer_a"), wish=Wish.objects.get(pk=wish.pk), photo=big)

@@ -49,7 +49,7 @@ def test_a_non_image_is_refused_with_a_clear_message(upload):
     with pytest.raises(ValidationFailed) as exc:
         images.clean_image(upload)
     assert exc.value.code == "not_an_image"
-    assert upload.name in str(exc.value.message) or "empty" in str(exc.value.message)
+    assert upload.name in str(exc.value.message) or "为空" in str(exc.value.message)
 
 
 def test_too_many_bytes_is_refused(monkeypatch):
