@@ -21,9 +21,6 @@ from django.utils.translation import gettext as _
 
 AUTH_AT = "linli_auth_at"
 TOUCHED_AT = "linli_touched_at"
-# The idle clock is renewed at most once a minute: saving the session on every request (Django's
-# SESSION_SAVE_EVERY_REQUEST) costs a database write per API call for nothing.
-TOUCH_EVERY = 60
 
 
 @receiver(user_logged_in)
@@ -45,7 +42,9 @@ class AbsoluteSessionTimeoutMiddleware:
                 # A session from before this rule (or made by force_login): its clock starts now.
                 session[AUTH_AT] = int(time.time())
             now = time.time()
-            if now - session.get(TOUCHED_AT, 0) >= TOUCH_EVERY:
+            # The idle clock is renewed at most every LINLI_SESSION_TOUCH_SECONDS (60): saving the
+            # session on every request (SESSION_SAVE_EVERY_REQUEST) is a database write per call.
+            if now - session.get(TOUCHED_AT, 0) >= settings.LINLI_SESSION_TOUCH_SECONDS:
                 session[TOUCHED_AT] = int(now)  # modified: saved with a new idle expiry
             if started is not None and now - started > settings.LINLI_SESSION_MAX_AGE:
                 logout(request)
