@@ -80,9 +80,11 @@ def _http_error(request, exc: HttpError):
 
 
 def _register_routers() -> None:
+    from audit.api import router as audit_router
     from catalog.api import router as catalog_router
     from enterprise.api import router as enterprise_router
     from fund.api import router as fund_router
+    from insights.api import router as insights_router
     from jobs.api import router as jobs_router
     from ledger.api import router as ledger_router
     from markets.api import router as markets_router
@@ -109,6 +111,8 @@ def _register_routers() -> None:
     api.add_router("/volunteers", volunteers_router)
     api.add_router("/matching", matching_router)
     api.add_router("/snapshots", snapshots_router)
+    api.add_router("/insights", insights_router)
+    api.add_router("/audit", audit_router)
 
 
 _register_routers()

@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "volunteers",
     "matching",
     "snapshots",
+    "insights",
+    "audit",
+    "ops",
+    "citygen",
     "demo",
 ]
 
@@ -105,6 +109,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "orgs.middleware.ScopeMiddleware",
     "linli.errors.DomainErrorMiddleware",
+    "ops.middleware.DatabaseUnavailableMiddleware",
     # Axes must come last so it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
 ]

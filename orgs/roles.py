@@ -71,6 +71,7 @@ class Cap:
     WISH_POST = "wish.post"  # post a micro-wish for a resident, with their consent
     SNAPSHOT_VIEW = "snapshot.view"  # all snapshot reports of the community
     SNAPSHOT_HANDLE = "snapshot.handle"  # accept, handle and close reports (grid worker: their grid)
+    INSIGHTS_VIEW = "insights.view"  # dashboards, the big screen and reports of the nodes in scope
 
 
 STAFF_ROLES = {
@@ -106,6 +107,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.VOLUNTEER_VIEW,
             Cap.MATCHING_VIEW,
             Cap.SNAPSHOT_VIEW,
+            Cap.INSIGHTS_VIEW,
             Cap.ENTERPRISE_APPROVE,
             Cap.ENTERPRISE_EXPORT,
         }
@@ -134,6 +136,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.VOLUNTEER_VIEW,
             Cap.MATCHING_VIEW,
             Cap.SNAPSHOT_VIEW,
+            Cap.INSIGHTS_VIEW,
             Cap.CATALOG_MANAGE,
             Cap.ORDER_PROXY,
             Cap.FUND_MANAGE,
@@ -170,6 +173,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.VOLUNTEER_VIEW,
             Cap.MATCHING_VIEW,
             Cap.SNAPSHOT_VIEW,
+            Cap.INSIGHTS_VIEW,
             Cap.CATALOG_MANAGE,
             Cap.ORDER_PROXY,
             Cap.FUND_MANAGE,
@@ -202,7 +206,7 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset(
         {Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.AUDIT_VIEW, Cap.AUDIT_EXPORT, Cap.SPACE_VIEW, Cap.PARTNER_VIEW}
         | {Cap.RECORD_VIEW, Cap.CATALOG_VIEW, Cap.FUND_VIEW, Cap.ENTERPRISE_VIEW, Cap.ENTERPRISE_EXPORT}
-        | {Cap.MARKET_VIEW, Cap.JOB_VIEW, Cap.VOLUNTEER_VIEW}
+        | {Cap.MARKET_VIEW, Cap.JOB_VIEW, Cap.VOLUNTEER_VIEW, Cap.INSIGHTS_VIEW}
     ),
     # An outside bookkeeping agency keeps a community enterprise's accounts: read and export only.
     Role.BOOKKEEPER: frozenset({Cap.CONSOLE, Cap.ENTERPRISE_VIEW, Cap.ENTERPRISE_EXPORT}),

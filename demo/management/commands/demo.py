@@ -29,6 +29,7 @@ APP_LOADERS = [
     "volunteers.demo",
     "matching.demo",
     "snapshots.demo",
+    "insights.demo",
 ]
 
 

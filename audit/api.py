@@ -1,0 +1,5 @@
+"""The audit JSON API."""
+
+from ninja import Router
+
+router = Router(tags=["audit"])

@@ -1,0 +1,1 @@
+"""The append-only security audit log (see docs/security.md)."""

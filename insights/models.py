@@ -1,0 +1,1 @@
+"""Rollups of the figures the dashboards read (see docs/insights.md)."""
