@@ -11,6 +11,8 @@ test it.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -47,6 +49,31 @@ def requires_second_factor(user) -> bool:
     return RoleGrant.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
 
 
+_FREE_AT = "linli_mfa_free_at"
+
+
+def session_requires_second_factor(request, user) -> bool:
+    """``requires_second_factor`` for the request's user, asked of the database at most once
+    per ``LINLI_MFA_RECHECK_SECONDS`` (60) for a user who does not need it — a resident
+    ordering lunch should not pay a query on every tap. The answer "needed" is never
+    remembered; a role that needs the factor, granted during a session, applies within that
+    interval (and the money it moves asks for the password again anyway: accounts/reauth.py).
+    """
+    if user.is_superuser:
+        return True
+    session = getattr(request, "session", None)
+    interval = settings.LINLI_MFA_RECHECK_SECONDS
+    now = int(time.time())
+    if session is not None and interval > 0:
+        checked = session.get(_FREE_AT)
+        if isinstance(checked, int) and 0 <= now - checked < interval:
+            return False
+    needed = requires_second_factor(user)
+    if not needed and session is not None and interval > 0:
+        session[_FREE_AT] = now
+    return needed
+
+
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
@@ -62,7 +89,7 @@ class SecondFactorMiddleware:
         if settings.LINLI_MFA_REQUIRED and not request.path.startswith(_OPEN_PREFIXES):
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated and not user.is_verified():
-                if requires_second_factor(user):
+                if session_requires_second_factor(request, user):
                     message = _("Confirm it is you with the code from your authenticator app first.")
                     if request.path.startswith("/api/"):
                         return JsonResponse({"code": "second_factor_required", "message": message}, status=401)

@@ -7,7 +7,10 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Services and orders")
 
     def ready(self) -> None:
+        from catalog import signals
         from orgs.navigation import NavItem, register
+
+        signals.connect()
         from orgs.roles import Cap
 
         register(

@@ -254,11 +254,8 @@ def _may_order_in(scope: Scope, community_id: int) -> bool:
 
 def meal_get_to_order(*, scope: Scope, meal_id: int) -> Meal:
     """A meal in a community where the user may order (one query on the hot path)."""
-    meal = (
-        Meal.objects.select_related("item", "item__category", "item__partner", "community")
-        .filter(pk=meal_id)
-        .first()
-    )
+    found = list(Meal.objects.select_related("item").filter(pk=meal_id)[:1])
+    meal = found[0] if found else None
     if meal is None or not _may_order_in(scope, meal.community_id):
         raise NotFound()
     return meal

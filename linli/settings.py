@@ -209,6 +209,8 @@ LINLI_REAUTH_SECONDS = env_int("LINLI_REAUTH_SECONDS", 5 * 60)
 # A second factor (TOTP) for administrators and everyone who approves or pays money
 # (accounts.mfa). On in production; development and the demo may switch it off.
 LINLI_MFA_REQUIRED = env_bool("LINLI_MFA_REQUIRED", not DEBUG)
+# A user found not to need the second factor is asked again after this many seconds.
+LINLI_MFA_RECHECK_SECONDS = env_int("LINLI_MFA_RECHECK_SECONDS", 60)
 OTP_TOTP_ISSUER = "Linli 邻里"
 SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware renews the idle clock once a minute
 LINLI_SESSION_TOUCH_SECONDS = env_int("LINLI_SESSION_TOUCH_SECONDS", 60)

@@ -30,3 +30,4 @@ HUEY = {**HUEY, "immediate": True}  # noqa: F405
 # Every request renews the session, so a page's query count does not depend on the minute it
 # falls in (accounts/tests/test_login.py tests the once-a-minute renewal itself).
 LINLI_SESSION_TOUCH_SECONDS = 0
+LINLI_MFA_RECHECK_SECONDS = 0

@@ -27,6 +27,8 @@ public_patterns = ([path("", org_views.public_home, name="home")], "public")
 urlpatterns = [
     path("", include(public_patterns)),
     path("healthz", healthz, name="healthz"),
+    # Early in the list: the API takes most requests, and URLs are matched in this order.
+    path("api/v1/", api.urls),
     path("accounts/", include("accounts.urls")),
     path("console/", include("orgs.console_urls")),
     path("console/orgs/", include("orgs.urls")),
@@ -68,7 +70,6 @@ urlpatterns = [
     path("me/snapshots/", include("snapshots.me_urls")),
     path("me/", include("residents.me_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
 

@@ -131,3 +131,29 @@ def test_the_enrolment_page_shows_the_key_for_manual_entry(world):
     body = client.get("/accounts/2fa/").content.decode()
     key = re.search(r"<code>([A-Z2-7=]+)</code>", body)
     assert key and len(key.group(1)) >= 32
+
+
+@override_settings(LINLI_MFA_REQUIRED=True, LINLI_MFA_RECHECK_SECONDS=60)
+def test_a_user_without_money_roles_is_not_asked_the_database_on_every_request(world):
+    from orgs.services import role_grant
+
+    client = log_in("resident_a")
+    assert client.get("/me/").status_code == 200  # checked once: remembered in the session
+    free_at = client.session[mfa._FREE_AT]
+    assert isinstance(free_at, int)
+    # A money role granted meanwhile applies when the interval has passed, not before.
+    role_grant(user=world.user("resident_a"), node=world.community_a, role=Role.CHARITY_OFFICER)
+    assert client.get("/me/").status_code == 200
+    session = client.session
+    session[mfa._FREE_AT] = free_at - 61
+    session.save()
+    assert client.get("/me/").status_code == 302  # now sent to enrol a second factor
+    assert client.get("/api/v1/catalog/orders").status_code == 401
+
+
+@override_settings(LINLI_MFA_REQUIRED=True, LINLI_MFA_RECHECK_SECONDS=60)
+def test_needing_a_second_factor_is_never_remembered(world):
+    client = log_in("charity_a")
+    assert client.get("/console/").status_code == 302
+    assert mfa._FREE_AT not in client.session
+    assert client.get("/console/").status_code == 302

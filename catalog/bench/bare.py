@@ -21,23 +21,24 @@ def bare_order(request):
     body = json.loads(request.body)
     meal_id, resident_id, user_id = int(body["meal_id"]), int(body["resident_id"]), int(body["user_id"])
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            "UPDATE catalog_meal SET portions_left = portions_left - 1 "
-            "WHERE id = %s AND portions_left >= 1 AND cutoff_at > %s",
-            [meal_id, now],
-        )
-        if cur.rowcount != 1:
-            return HttpResponse(status=409)
-        cur.execute("SELECT community_id FROM catalog_meal WHERE id = %s", [meal_id])
-        (community_id,) = cur.fetchone()
-        for _attempt in range(5):  # a pick-up code already used in this meal: draw another
-            try:
-                with transaction.atomic():
-                    _insert(cur, community_id, meal_id, resident_id, user_id, now, request)
-                break
-            except IntegrityError:
-                continue
+    # As the endpoint does: a pick-up code already used in this meal fails the INSERT, and the
+    # whole transaction is tried again with another.
+    for _attempt in range(5):
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute(
+                    "UPDATE catalog_meal SET portions_left = portions_left - 1 "
+                    "WHERE id = %s AND portions_left >= 1 AND cutoff_at > %s",
+                    [meal_id, now],
+                )
+                if cur.rowcount != 1:
+                    return HttpResponse(status=409)
+                cur.execute("SELECT community_id FROM catalog_meal WHERE id = %s", [meal_id])
+                (community_id,) = cur.fetchone()
+                _insert(cur, community_id, meal_id, resident_id, user_id, now, request)
+            break
+        except IntegrityError:
+            continue
     return JsonResponse({"ok": True}, status=201)
 
 

@@ -80,6 +80,17 @@ def run(name: str, send: Callable[[object], bool], *, requests: int, concurrency
     return Result(name, requests, ok[0], time.perf_counter() - t0, latencies)
 
 
+def merge(name: str, parts: list[Result]) -> Result:
+    """Rounds of one endpoint as one result: requests and time added, latencies pooled."""
+    return Result(
+        name,
+        sum(p.requests for p in parts),
+        sum(p.ok for p in parts),
+        sum(p.seconds for p in parts),
+        [ms for p in parts for ms in p.latencies_ms],
+    )
+
+
 def http_sender(host: str, port: int, path: str, body: dict, headers: dict):
     def setup():
         return http.client.HTTPConnection(host, port, timeout=30)
@@ -108,4 +119,4 @@ def summary(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["Result", "run", "http_sender", "summary", "statistics"]
+__all__ = ["Result", "run", "merge", "http_sender", "summary", "statistics"]

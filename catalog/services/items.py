@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,6 +190,7 @@ def price_rule_set_active(*, actor: Scope, rule: PriceRule, active: bool) -> Pri
     """Rules are switched off, not deleted: orders keep the explanation they were priced with."""
     require(actor, Cap.CATALOG_MANAGE, rule.community_id)
     PriceRule.objects.filter(pk=rule.pk).update(is_active=active)
+    rules_forget(rule.community_id)
     rule.is_active = active
     return rule
 
@@ -222,7 +224,37 @@ def worker_card_record(
 # --- Pricing with the community's rules --------------------------------------------------------
 
 
+RULES_CACHE_SECONDS = 60
+
+
+def _rules_key(community_id: int) -> str:
+    return f"catalog:price-rules:{community_id}"
+
+
+def rules_forget(community_id: int) -> None:
+    """Drop the cached rules of a community, now and again when the edit commits (so that a
+    request reading the old rows meanwhile cannot put them back for long)."""
+    key = _rules_key(community_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def rules_for(community_id: int) -> list[pricing.Rule]:
+    """The community's active price rules, as the pure pricing function takes them.
+
+    Every order reads them and staff change them a few times a year, so they are cached:
+    edits through the services (and any save of a rule) drop the entry at once; with the
+    per-process memory cache of a default install, other server processes see an edit within
+    ``RULES_CACHE_SECONDS`` (with Redis configured, at once)."""
+    key = _rules_key(community_id)
+    rules = cache.get(key)
+    if rules is None:
+        rules = _rules_from_db(community_id)
+        cache.set(key, rules, RULES_CACHE_SECONDS)
+    return rules
+
+
+def _rules_from_db(community_id: int) -> list[pricing.Rule]:
     rows = PriceRule.objects.filter(community_id=community_id, is_active=True).select_related("tag").order_by("pk")
     return [
         pricing.Rule(
@@ -243,18 +275,25 @@ def rules_for(community_id: int) -> list[pricing.Rule]:
     ]
 
 
+_WORKER_CARD = " worker card"  # a space: no group code has one
+
+
 def buyer_for(resident: Resident, *, on: dt.date | None = None, tags: list | None = None) -> pricing.Buyer:
     on = on or timezone.localdate()
     age = resident.age_on(on)
+    worker_card = WorkerCard.objects.filter(resident=resident, valid_until__gte=on)
     if tags is not None:
         codes = frozenset(t.code for t in tags)
+        worker = worker_card.exists()
     else:
-        # Given by staff, or by age (高龄 80+): one query (residents.selectors.effective_tags
-        # says the same in two).
-        codes = frozenset(
-            VulnerableTag.objects.filter(Q(residents=resident) | Q(min_age__lte=age)).values_list("code", flat=True)
-        )
-    worker = WorkerCard.objects.filter(resident=resident, valid_until__gte=on).exists()
+        # The groups given by staff or by age (高龄 80+), and a valid rider/courier card, in one
+        # query (residents.selectors.effective_tags says the same about groups in two): the
+        # card comes back as a row carrying a code no group can have.
+        groups = VulnerableTag.objects.filter(Q(residents=resident) | Q(min_age__lte=age)).order_by()
+        card = worker_card.order_by().annotate(code=Value(_WORKER_CARD, output_field=CharField())).values_list("code", flat=True)
+        found = set(groups.values_list("code", flat=True).union(card))
+        worker = _WORKER_CARD in found
+        codes = frozenset(found - {_WORKER_CARD})
     return pricing.Buyer(age=age, tags=codes, worker=worker)
 
 

@@ -176,41 +176,64 @@ class Command(BaseCommand):
         parser.add_argument("--concurrency", type=int, default=8)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--inprocess", action="store_true", help="No gunicorn: call the app in this process.")
+        parser.add_argument(
+            "--rounds",
+            type=int,
+            default=10,
+            help="Alternate the two endpoints in this many rounds, so both meet the same load on a shared machine.",
+        )
 
-    def handle(self, *args, requests: int, concurrency: int, workers: int, inprocess: bool, **options) -> None:
+    def handle(
+        self, *args, requests: int, concurrency: int, workers: int, inprocess: bool, rounds: int, **options
+    ) -> None:
         fx = bench_fixture(portions=requests * 6 + 1000)
-        meal, user = fx["meal"], fx["user"]
-        resident_ids = [r.pk for r in fx["residents"]]
         vendor = connection.vendor
         results = []
         if inprocess:
             results = self._inprocess(fx, requests)
         else:
-            warm = max(50, requests // 20)
-            for name, module in (("full endpoint", "linli.settings"), ("bare view", "catalog.bench.settings_bare")):
-                port = _free_port()
-                proc = self._gunicorn(module, port, workers)
-                try:
-                    if name == "full endpoint":
-                        path = "/api/v1/catalog/orders"
-                        headers = dict(fx["session"])
-                        body = {"meal_id": meal.pk, "resident_id": resident_ids[0]}
-                    else:
-                        path, headers = "/bare/orders", {}
-                        body = {"meal_id": meal.pk, "resident_id": resident_ids[0], "user_id": user.pk}
-                    setup, send = runner.http_sender("127.0.0.1", port, path, body, headers)
-                    # Each endpoint orders from its own dish, so neither meets the other's codes.
-                    body["meal_id"] = new_meal(meal.item, requests * 3 + 1000).pk
-                    runner.run(f"{name} warm-up", send, requests=warm, concurrency=concurrency, setup=setup)
-                    results.append(runner.run(name, send, requests=requests, concurrency=concurrency, setup=setup))
-                finally:
-                    proc.terminate()
-                    proc.wait(timeout=30)
+            results = self._served(fx, requests=requests, concurrency=concurrency, workers=workers, rounds=rounds)
         self.stdout.write(
             f"bench_orders on {vendor}: {requests} orders, {concurrency} client threads, "
             f"{'in process' if inprocess else f'gunicorn {workers} workers, DEBUG off'}\n"
         )
         self.stdout.write(runner.summary(results) + "\n")
+
+    def _served(self, fx: dict, *, requests: int, concurrency: int, workers: int, rounds: int) -> list:
+        """Both endpoints served by gunicorn at once, driven in alternating rounds: if the
+        machine's load changes during the run, both endpoints see the change."""
+        meal, user = fx["meal"], fx["user"]
+        resident_id = fx["residents"][0].pk
+        rounds = max(1, min(rounds, requests))
+        targets = []
+        procs = []
+        try:
+            for name, module in (("full endpoint", "linli.settings"), ("bare view", "catalog.bench.settings_bare")):
+                port = _free_port()
+                procs.append(self._gunicorn(module, port, workers))
+                if name == "full endpoint":
+                    path, headers = "/api/v1/catalog/orders", dict(fx["session"])
+                    body = {"meal_id": meal.pk, "resident_id": resident_id}
+                else:
+                    path, headers = "/bare/orders", {}
+                    body = {"meal_id": meal.pk, "resident_id": resident_id, "user_id": user.pk}
+                # Each endpoint orders from its own dish, so neither meets the other's codes.
+                body["meal_id"] = new_meal(meal.item, requests * 3 + 1000).pk
+                setup, send = runner.http_sender("127.0.0.1", port, path, body, headers)
+                targets.append((name, setup, send))
+            warm = max(50, requests // 20)
+            for name, setup, send in targets:
+                runner.run(f"{name} warm-up", send, requests=warm, concurrency=concurrency, setup=setup)
+            parts: dict[str, list] = {name: [] for name, _setup, _send in targets}
+            per_round = [requests // rounds + (1 if i < requests % rounds else 0) for i in range(rounds)]
+            for n in per_round:
+                for name, setup, send in targets:
+                    parts[name].append(runner.run(name, send, requests=n, concurrency=concurrency, setup=setup))
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=30)
+        return [runner.merge(name, parts[name]) for name, _setup, _send in targets]
 
     def _gunicorn(self, module: str, port: int, workers: int) -> subprocess.Popen:
         env = dict(os.environ)
