@@ -1,4 +1,4 @@
-"""Scratch Linli instances for the ops tests: their own database and file directories.
+"""Scratch Linli instances (backup tests, fault runs): their own database and file directories.
 
 Each instance runs the real project (``linli.settings``) in subprocesses whose environment points
 at a temporary SQLite file or a scratch PostgreSQL database made here and dropped afterwards.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -84,25 +85,71 @@ def pg_url(template: dict, name: str) -> str:
     return f"postgres://{user}{password}@{template.get('HOST') or '127.0.0.1'}:{template.get('PORT') or 5432}/{name}"
 
 
+def suite_vendor() -> str:
+    """The database the test suite runs on: the scratch instances use the same kind."""
+    return "postgresql" if settings.DATABASES["default"]["ENGINE"].endswith("postgresql") else "sqlite"
+
+
+class Templates:
+    """One migrated database per vendor, copied for each scratch instance (migrating takes
+    most of a minute; copying a file or ``CREATE DATABASE … TEMPLATE`` takes a moment)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.made: dict[str, Instance] = {}
+        self.tag = secrets.token_hex(4)
+
+    def get(self, vendor: str) -> Instance:
+        if vendor not in self.made:
+            root = self.root / f"template-{vendor}"
+            root.mkdir()
+            if vendor == "postgresql":
+                template = settings.DATABASES["default"]
+                name = f"linli_ops_template_{self.tag}"
+                with _admin_connect(template) as admin:
+                    admin.execute(f'CREATE DATABASE "{name}"')
+                instance = Instance(root, vendor, pg_url(template, name))
+                self.made[vendor] = instance  # dropped in close() even if migrate fails
+            else:
+                instance = Instance(root, vendor)
+            instance.manage("migrate", "--noinput")
+            self.made[vendor] = instance
+        return self.made[vendor]
+
+    def close(self) -> None:
+        pg = self.made.get("postgresql")
+        if pg is not None:
+            with _admin_connect(settings.DATABASES["default"]) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{pg.database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
 @contextmanager
-def scratch_instances(tmp_path: Path, vendor: str, *names: str, prefix: str = "linli_ops"):
-    """Instances named ``names`` with empty databases; PostgreSQL databases dropped at the end."""
+def scratch_instances(tmp_path: Path, vendor: str, *names: str, prefix: str = "linli_ops", migrated_from=None):
+    """Instances named ``names``: empty databases, or copies of ``migrated_from`` (an Instance
+    of a migrated template) where the name is listed in it. PostgreSQL databases are dropped at
+    the end."""
     template = settings.DATABASES["default"]
     tag = secrets.token_hex(4)
     made: list[str] = []
     instances = []
     try:
         for name in names:
+            migrated = migrated_from is not None and name.endswith("+")
+            name = name.rstrip("+")
             root = tmp_path / name
             root.mkdir()
             if vendor == "postgresql":
                 db = f"{prefix}_{tag}_{name}"
+                clause = f' TEMPLATE "{migrated_from.database_url.rsplit("/", 1)[1]}"' if migrated else ""
                 with _admin_connect(template) as admin:
-                    admin.execute(f'CREATE DATABASE "{db}"')
+                    admin.execute(f'CREATE DATABASE "{db}"{clause}')
                 made.append(db)
                 instances.append(Instance(root, vendor, pg_url(template, db)))
             else:
-                instances.append(Instance(root, vendor))
+                instance = Instance(root, vendor)
+                if migrated:
+                    shutil.copyfile(migrated_from.sqlite_path, instance.sqlite_path)
+                instances.append(instance)
         yield instances
     finally:
         if made:

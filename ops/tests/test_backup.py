@@ -10,14 +10,17 @@ from __future__ import annotations
 import json
 import tarfile
 
-import pytest
-
-from ops.tests.instances import scratch_instances
+from ops.instances import scratch_instances, suite_vendor
 
 
-def _round_trip(tmp_path, vendor: str) -> None:
-    with scratch_instances(tmp_path, vendor, "src", "dst", prefix="linli_ops_restore") as (src, dst):
-        src.manage("migrate", "--noinput")
+def test_backup_and_restore_into_an_empty_instance(tmp_path, templates):
+    """On the suite's database: temporary SQLite files, or scratch PostgreSQL databases."""
+    vendor = suite_vendor()
+    template = templates.get(vendor)
+    with scratch_instances(tmp_path, vendor, "src+", "dst", prefix="linli_ops_restore", migrated_from=template) as (
+        src,
+        dst,
+    ):
         made = json.loads(src.run("-m", "ops.tests.seed", "seed").stdout.strip().splitlines()[-1])
 
         out = src.manage("backup", str(tmp_path / "backups")).stdout
@@ -44,12 +47,3 @@ def _round_trip(tmp_path, vendor: str) -> None:
         # …only on purpose.
         assert "restored and verified" in dst.manage("restore", str(archive), "--force").stdout
         dst.run("-m", "ops.tests.seed", "check", json.dumps(made))
-
-
-def test_backup_and_restore_on_sqlite(tmp_path):
-    _round_trip(tmp_path, "sqlite")
-
-
-@pytest.mark.postgres
-def test_backup_and_restore_on_postgres(tmp_path):
-    _round_trip(tmp_path, "postgresql")
