@@ -95,7 +95,7 @@ class ItemPatch(Schema):
     is_active: bool | None = None
 
 
-class RuleOut(Schema):
+class CatalogRuleOut(Schema):
     id: int
     community_id: int
     label: str
@@ -117,7 +117,7 @@ class RuleOut(Schema):
         return obj.tag.code if obj.tag_id else None
 
 
-class RuleIn(Schema):
+class CatalogRuleIn(Schema):
     community_id: int
     label: str
     kind: str
@@ -132,7 +132,7 @@ class RuleIn(Schema):
     item_id: int | None = None
 
 
-class ActiveIn(Schema):
+class CatalogActiveIn(Schema):
     active: bool
 
 
@@ -270,7 +270,7 @@ class SessionIn(Schema):
     topic: str = ""
 
 
-class AttendanceIn(Schema):
+class CatalogAttendanceIn(Schema):
     present: list[int]
 
 
@@ -301,7 +301,7 @@ class StatementLine(Schema):
     share_fen: int
 
 
-class StatementOut(Schema):
+class CatalogStatementOut(Schema):
     partner_id: int
     partner: str
     month: dt.date
@@ -539,7 +539,7 @@ def session_create(request, class_item_id: int, payload: SessionIn):
 
 
 @router.post("/kitchen/sessions/{class_session_id}/attendance", response=AttendanceOut, summary="Who came")
-def attendance(request, class_session_id: int, payload: AttendanceIn):
+def attendance(request, class_session_id: int, payload: CatalogAttendanceIn):
     session = selectors.session_get_for_user(scope=request.scope, session_id=class_session_id)
     n = services.attendance_record(actor=request.scope, session=session, present_ids=set(payload.present))
     return {"session_id": session.pk, "present": n}
@@ -584,14 +584,14 @@ def item_update(request, catalog_item_id: int, payload: ItemPatch):
     return services.item_update(actor=request.scope, item=item, **fields)
 
 
-@router.get("/communities/{community_id}/rules", response=list[RuleOut], summary="Price rules")
+@router.get("/communities/{community_id}/rules", response=list[CatalogRuleOut], summary="Price rules")
 def rule_list(request, community_id: int):
     community = community_get_for_user(scope=request.scope, community_id=community_id, cap=Cap.CATALOG_VIEW)
     return list(selectors.rule_list_for_user(scope=request.scope, community=community))
 
 
-@router.post("/rules", response={201: RuleOut}, summary="Add a price rule (Idempotency-Key)")
-def rule_create(request, payload: RuleIn):
+@router.post("/rules", response={201: CatalogRuleOut}, summary="Add a price rule (Idempotency-Key)")
+def rule_create(request, payload: CatalogRuleIn):
     community = community_get_for_user(scope=request.scope, community_id=payload.community_id, cap=Cap.CATALOG_MANAGE)
     tag = None
     if payload.tag:
@@ -609,13 +609,13 @@ def rule_create(request, payload: RuleIn):
     ))
 
 
-@router.post("/rules/{price_rule_id}/active", response=RuleOut, summary="Switch a rule on or off")
-def rule_active(request, price_rule_id: int, payload: ActiveIn):
+@router.post("/rules/{price_rule_id}/active", response=CatalogRuleOut, summary="Switch a rule on or off")
+def rule_active(request, price_rule_id: int, payload: CatalogActiveIn):
     rule = selectors.rule_get_for_user(scope=request.scope, rule_id=price_rule_id)
     return services.price_rule_set_active(actor=request.scope, rule=rule, active=payload.active)
 
 
-@router.get("/settlement/{partner_id}", response=StatementOut, summary="A partner's monthly statement")
+@router.get("/settlement/{partner_id}", response=CatalogStatementOut, summary="A partner's monthly statement")
 def statement(request, partner_id: int, filters: Query[MonthQuery]):
     partner = selectors.settlement_partner_get(scope=request.scope, partner_id=partner_id)
     st = selectors.statement_for(partner=partner, month=filters.month or timezone.localdate())

@@ -51,7 +51,7 @@ class EnterpriseIn(Schema):
     bookkeeping_agency: str = ""
 
 
-class DocumentOut(Schema):
+class EnterpriseDocumentOut(Schema):
     id: int
     kind: str
     title: str
@@ -83,7 +83,7 @@ class BudgetRowOut(Schema):
     exceeded: bool
 
 
-class IncomeIn(Schema):
+class EnterpriseIncomeIn(Schema):
     source: str
     amount_fen: int
     received_on: dt.date
@@ -91,7 +91,7 @@ class IncomeIn(Schema):
     memo: str
 
 
-class IncomeOut(Schema):
+class EnterpriseIncomeOut(Schema):
     id: int
     source: str
     amount_fen: int
@@ -101,7 +101,7 @@ class IncomeOut(Schema):
     transaction_id: int
 
 
-class RequestIn(Schema):
+class EnterpriseRequestIn(Schema):
     category: str
     purpose: str
     payee: str
@@ -120,7 +120,7 @@ class ApprovalOut(Schema):
     decided_at: dt.datetime
 
 
-class RequestOut(Schema):
+class EnterpriseRequestOut(Schema):
     id: int
     number: str
     enterprise_id: int
@@ -187,7 +187,7 @@ class InvoiceOut(Schema):
         return obj.partner.name
 
 
-class PeriodIn(Schema):
+class EnterprisePeriodIn(Schema):
     period: dt.date
 
 
@@ -196,7 +196,7 @@ class PaymentIn(Schema):
     paid_on: dt.date
 
 
-class PaymentOut(Schema):
+class EnterprisePaymentOut(Schema):
     id: int
     invoice_id: int
     amount_fen: int
@@ -225,7 +225,7 @@ class RowOut(Schema):
     amount_fen: int
 
 
-class EntryOut(Schema):
+class EnterpriseEntryOut(Schema):
     transaction_id: int
     seq: int
     occurred_at: dt.datetime
@@ -236,7 +236,7 @@ class EntryOut(Schema):
     hash: str
 
 
-class ReportOut(Schema):
+class EnterpriseReportOut(Schema):
     enterprise_id: int
     month: dt.date
     income: list[RowOut]
@@ -246,10 +246,10 @@ class ReportOut(Schema):
     cash_opening_fen: int
     cash_closing_fen: int
     arrears_fen: int
-    entries: list[EntryOut]
+    entries: list[EnterpriseEntryOut]
 
 
-class StatementOut(Schema):
+class EnterpriseStatementOut(Schema):
     id: int
     enterprise_id: int
     month: dt.date
@@ -266,7 +266,7 @@ class PublishIn(Schema):
     note: str = ""
 
 
-class QuestionOut(Schema):
+class EnterpriseQuestionOut(Schema):
     id: int
     statement_id: int
     transaction_id: int
@@ -278,12 +278,12 @@ class QuestionOut(Schema):
     answered_at: dt.datetime | None
 
 
-class QuestionIn(Schema):
+class EnterpriseQuestionIn(Schema):
     transaction_id: int
     text: str
 
 
-class AnswerIn(Schema):
+class EnterpriseAnswerIn(Schema):
     answer: str
 
 
@@ -370,7 +370,7 @@ def enterprise_detail(request, enterprise_id: int):
     return selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
 
 
-@router.get("/enterprises/{enterprise_id}/documents", response=list[DocumentOut], summary="Its rules and guidelines")
+@router.get("/enterprises/{enterprise_id}/documents", response=list[EnterpriseDocumentOut], summary="Its rules and guidelines")
 def document_list(request, enterprise_id: int):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return list(enterprise.documents.all())
@@ -404,7 +404,7 @@ def budget_set(request, enterprise_id: int, payload: BudgetIn):
 # --- Income -------------------------------------------------------------------------------------
 
 
-@router.get("/enterprises/{enterprise_id}/incomes", response=list[IncomeOut], summary="Income recorded")
+@router.get("/enterprises/{enterprise_id}/incomes", response=list[EnterpriseIncomeOut], summary="Income recorded")
 def income_list(request, enterprise_id: int):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return list(selectors.income_list_for_user(scope=request.scope, enterprise=enterprise)[:500])
@@ -412,10 +412,10 @@ def income_list(request, enterprise_id: int):
 
 @router.post(
     "/enterprises/{enterprise_id}/incomes",
-    response={201: IncomeOut},
+    response={201: EnterpriseIncomeOut},
     summary="Record income by source (send an Idempotency-Key header)",
 )
-def income_record(request, enterprise_id: int, payload: IncomeIn):
+def income_record(request, enterprise_id: int, payload: EnterpriseIncomeIn):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return Status(201, services.income_record(
         actor=request.scope, enterprise=enterprise, idempotency_key=_key(request), **payload.dict()
@@ -425,7 +425,7 @@ def income_record(request, enterprise_id: int, payload: IncomeIn):
 # --- Expense requests and approvals -------------------------------------------------------------
 
 
-@router.get("/enterprises/{enterprise_id}/requests", response=list[RequestOut], summary="Expense requests")
+@router.get("/enterprises/{enterprise_id}/requests", response=list[EnterpriseRequestOut], summary="Expense requests")
 def request_list(request, enterprise_id: int, status: str = ""):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     qs = selectors.request_list_for_user(
@@ -436,27 +436,27 @@ def request_list(request, enterprise_id: int, status: str = ""):
 
 @router.post(
     "/enterprises/{enterprise_id}/requests",
-    response={201: RequestOut},
+    response={201: EnterpriseRequestOut},
     summary="Raise an expense request (send an Idempotency-Key header)",
 )
-def request_create(request, enterprise_id: int, payload: RequestIn):
+def request_create(request, enterprise_id: int, payload: EnterpriseRequestIn):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return Status(201, services.expense_request_create(
         actor=request.scope, enterprise=enterprise, idempotency_key=_key(request), **payload.dict()
     ))
 
 
-@router.get("/requests/awaiting-me", response=list[RequestOut], summary="Requests waiting for my decision")
+@router.get("/requests/awaiting-me", response=list[EnterpriseRequestOut], summary="Requests waiting for my decision")
 def requests_awaiting(request):
     return selectors.requests_awaiting(scope=request.scope)
 
 
-@router.get("/requests/{expense_request_id}", response=RequestOut, summary="An expense request")
+@router.get("/requests/{expense_request_id}", response=EnterpriseRequestOut, summary="An expense request")
 def request_detail(request, expense_request_id: int):
     return selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
 
 
-@router.post("/requests/{expense_request_id}/decision", response=RequestOut, summary="Approve or reject at my level")
+@router.post("/requests/{expense_request_id}/decision", response=EnterpriseRequestOut, summary="Approve or reject at my level")
 def request_decide(request, expense_request_id: int, payload: DecisionIn):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
     reauth.require_recent(request, password=payload.password, code=payload.otp_code)
@@ -465,14 +465,14 @@ def request_decide(request, expense_request_id: int, payload: DecisionIn):
     )
 
 
-@router.post("/requests/{expense_request_id}/pay", response=RequestOut, summary="Pay an approved request")
+@router.post("/requests/{expense_request_id}/pay", response=EnterpriseRequestOut, summary="Pay an approved request")
 def request_pay(request, expense_request_id: int, payload: PayIn):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
     reauth.require_recent(request, password=payload.password, code=payload.otp_code)
     return services.expense_request_pay(actor=request.scope, request=req, paid_on=payload.paid_on)
 
 
-@router.post("/requests/{expense_request_id}/cancel", response=RequestOut, summary="Withdraw a request")
+@router.post("/requests/{expense_request_id}/cancel", response=EnterpriseRequestOut, summary="Withdraw a request")
 def request_cancel(request, expense_request_id: int):
     req = selectors.request_get_for_user(scope=request.scope, expense_request_id=expense_request_id)
     return services.expense_request_cancel(actor=request.scope, request=req)
@@ -494,14 +494,14 @@ def invoice_list(request, enterprise_id: int, outstanding: bool = False):
     response=list[InvoiceOut],
     summary="Issue a month's rent invoices from the signed agreements (idempotent)",
 )
-def invoices_generate(request, enterprise_id: int, payload: PeriodIn):
+def invoices_generate(request, enterprise_id: int, payload: EnterprisePeriodIn):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return services.rent_invoices_generate(actor=request.scope, enterprise=enterprise, period=payload.period)
 
 
 @router.post(
     "/rent-invoices/{rent_invoice_id}/payments",
-    response={201: PaymentOut},
+    response={201: EnterprisePaymentOut},
     summary="Record a rent payment (send an Idempotency-Key header)",
 )
 def payment_record(request, rent_invoice_id: int, payload: PaymentIn):
@@ -532,7 +532,7 @@ def share_transfer(request, agreement_id: int, payload: ShareIn):
 
 @router.get(
     "/enterprises/{enterprise_id}/report",
-    response=ReportOut,
+    response=EnterpriseReportOut,
     summary="Monthly income and expense statement, from the ledger (month=2026-05)",
 )
 def month_report(request, enterprise_id: int, month: str):
@@ -559,13 +559,13 @@ def month_export(request, enterprise_id: int, month: str, format: str = "xlsx"):
     return response
 
 
-@router.get("/enterprises/{enterprise_id}/statements", response=list[StatementOut], summary="Published statements")
+@router.get("/enterprises/{enterprise_id}/statements", response=list[EnterpriseStatementOut], summary="Published statements")
 def statement_list(request, enterprise_id: int):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return list(selectors.statement_list_for_user(scope=request.scope, enterprise=enterprise))
 
 
-@router.post("/enterprises/{enterprise_id}/statements", response={201: StatementOut}, summary="Publish a month")
+@router.post("/enterprises/{enterprise_id}/statements", response={201: EnterpriseStatementOut}, summary="Publish a month")
 def statement_publish(request, enterprise_id: int, payload: PublishIn):
     enterprise = selectors.enterprise_get_for_user(scope=request.scope, enterprise_id=enterprise_id)
     return Status(201, services.statement_publish(actor=request.scope, enterprise=enterprise, **payload.dict()))
@@ -574,32 +574,32 @@ def statement_publish(request, enterprise_id: int, payload: PublishIn):
 # --- Residents' questions -------------------------------------------------------------------------
 
 
-@router.get("/questions", response=list[QuestionOut], summary="Residents' questions (overdue=true for the late ones)")
+@router.get("/questions", response=list[EnterpriseQuestionOut], summary="Residents' questions (overdue=true for the late ones)")
 def question_list(request, overdue: bool = False, open: bool = False):
     return list(
         selectors.question_list_for_user(scope=request.scope, open_only=open, overdue_only=overdue)[:500]
     )
 
 
-@router.post("/questions/{enterprise_question_id}/answer", response=QuestionOut, summary="Answer a resident's question")
-def question_answer(request, enterprise_question_id: int, payload: AnswerIn):
+@router.post("/questions/{enterprise_question_id}/answer", response=EnterpriseQuestionOut, summary="Answer a resident's question")
+def question_answer(request, enterprise_question_id: int, payload: EnterpriseAnswerIn):
     question = selectors.question_get_for_user(scope=request.scope, question_id=enterprise_question_id)
     return services.question_answer(actor=request.scope, question=question, answer=payload.answer)
 
 
 @router.post(
     "/statements/{enterprise_statement_id}/questions",
-    response={201: QuestionOut},
+    response={201: EnterpriseQuestionOut},
     summary="Question an entry of a published statement (any logged-in resident)",
 )
-def question_ask(request, enterprise_statement_id: int, payload: QuestionIn):
+def question_ask(request, enterprise_statement_id: int, payload: EnterpriseQuestionIn):
     statement = selectors.public_statement(statement_id=enterprise_statement_id)
     return Status(201, services.question_ask(
         user=request.user, statement=statement, transaction_id=payload.transaction_id, text=payload.text
     ))
 
 
-@router.get("/my-questions", response=list[QuestionOut], summary="The questions I asked")
+@router.get("/my-questions", response=list[EnterpriseQuestionOut], summary="The questions I asked")
 def my_questions(request):
     return list(selectors.my_questions(user=request.user)[:200])
 
@@ -650,8 +650,8 @@ class PublicQuestionOut(Schema):
 
 
 class PublicStatementOut(Schema):
-    statement: StatementOut
-    report: ReportOut
+    statement: EnterpriseStatementOut
+    report: EnterpriseReportOut
     questions: list[PublicQuestionOut]
 
 
@@ -663,7 +663,7 @@ def public_enterprises(request):
 @router.get(
     "/public/enterprises/{enterprise_id}/statements",
     auth=None,
-    response=list[StatementOut],
+    response=list[EnterpriseStatementOut],
     summary="An enterprise's published statements (public)",
 )
 def public_statement_list(request, enterprise_id: int):

@@ -30,7 +30,7 @@ router = Router(tags=["fund"])
 # --- Schemas -----------------------------------------------------------------------------------
 
 
-class MemberOut(Schema):
+class FundMemberOut(Schema):
     id: int
     name: str
     title: str
@@ -40,7 +40,7 @@ class MemberOut(Schema):
     left_on: dt.date | None
 
 
-class MemberIn(Schema):
+class FundMemberIn(Schema):
     username: str
     term_start: dt.date
     term_end: dt.date
@@ -59,7 +59,7 @@ class FundOut(Schema):
     agreement_no: str
     agreement_date: dt.date
     purpose: str
-    members: list[MemberOut]
+    members: list[FundMemberOut]
 
     @staticmethod
     def resolve_members(obj) -> list:
@@ -75,17 +75,17 @@ class FundIn(Schema):
     agreement_date: dt.date
     agreement_no: str = ""
     purpose: str = ""
-    members: list[MemberIn]
+    members: list[FundMemberIn]
 
 
 class CommitteeIn(Schema):
-    add: list[MemberIn] = []
+    add: list[FundMemberIn] = []
     remove: list[int] = []
     chair_id: int | None = None
     reason: str = ""
 
 
-class FiguresOut(Schema):
+class FundFiguresOut(Schema):
     cash: int
     goods: int
     receivable: int
@@ -112,7 +112,7 @@ class OverdueOut(Schema):
 
 class FundDashboardOut(Schema):
     fund: FundOut
-    figures: FiguresOut
+    figures: FundFiguresOut
     chain: ChainOut
     overdue: list[OverdueOut]
 
@@ -144,7 +144,7 @@ class StepOut(Schema):
     created_at: dt.datetime
 
 
-class PaymentOut(Schema):
+class FundPaymentOut(Schema):
     id: int
     line: str
     payee: str
@@ -167,7 +167,7 @@ class CommentOut(Schema):
     created_at: dt.datetime
 
 
-class QuestionOut(Schema):
+class FundQuestionOut(Schema):
     id: int
     spending_request_id: int | None
     report_id: int | None
@@ -178,7 +178,7 @@ class QuestionOut(Schema):
     created_at: dt.datetime
 
 
-class RequestOut(Schema):
+class FundRequestOut(Schema):
     id: int
     community_id: int
     number: str
@@ -208,12 +208,12 @@ class RequestOut(Schema):
         return list(obj.lines.all())
 
 
-class RequestDetailOut(RequestOut):
+class RequestDetailOut(FundRequestOut):
     votes: list[VoteOut]
     steps: list[StepOut]
-    payments: list[PaymentOut]
+    payments: list[FundPaymentOut]
     comments: list[CommentOut]
-    questions: list[QuestionOut]
+    questions: list[FundQuestionOut]
     tally: dict
 
     @staticmethod
@@ -255,7 +255,7 @@ class PublicRequestDetailOut(RequestDetailOut):
     steps: list[PublicStepOut]
 
 
-class RequestIn(Schema):
+class FundRequestIn(Schema):
     community_id: int
     title: str
     purpose: str
@@ -278,7 +278,7 @@ class RequestUpdate(Schema):
     reason: str = ""
 
 
-class ReasonIn(Schema):
+class FundReasonIn(Schema):
     reason: str = ""
 
 
@@ -295,7 +295,7 @@ class ApproveIn(Schema):
     otp_code: str | None = None
 
 
-class DonationOut(Schema):
+class FundDonationOut(Schema):
     id: int
     kind: str
     donor_kind: str
@@ -317,7 +317,7 @@ class DonationOut(Schema):
         return reverse("fund_public:receipt", args=[obj.token])
 
 
-class DonationIn(Schema):
+class FundDonationIn(Schema):
     donor_name: str
     donor_kind: str
     amount_fen: int
@@ -331,7 +331,7 @@ class DonationIn(Schema):
     memo: str = ""
 
 
-class IncomeOut(Schema):
+class FundIncomeOut(Schema):
     id: int
     kind: str
     source: str
@@ -342,7 +342,7 @@ class IncomeOut(Schema):
     transaction_id: int
 
 
-class IncomeIn(Schema):
+class FundIncomeIn(Schema):
     source: str
     amount_fen: int
     payer: str
@@ -352,7 +352,7 @@ class IncomeIn(Schema):
     received_at: dt.datetime | None = None
 
 
-class DocumentOut(Schema):
+class FundDocumentOut(Schema):
     id: int
     kind: str
     title: str
@@ -370,7 +370,7 @@ class CorrectionOut(Schema):
     published_at: dt.datetime
 
 
-class ReportOut(Schema):
+class FundReportOut(Schema):
     id: int
     kind: str
     spending_request_id: int | None
@@ -387,7 +387,7 @@ class ReportOut(Schema):
         return list(obj.corrections.all())
 
 
-class ReportDetailOut(ReportOut):
+class ReportDetailOut(FundReportOut):
     data: dict
 
 
@@ -406,13 +406,13 @@ class CommentIn(Schema):
     text: str
 
 
-class QuestionIn(Schema):
+class FundQuestionIn(Schema):
     text: str
     spending_request_id: int | None = None
     report_id: int | None = None
 
 
-class AnswerIn(Schema):
+class FundAnswerIn(Schema):
     answer: str
 
 
@@ -458,15 +458,15 @@ class PublicRequestOut(Schema):
 
 class PublicDisclosureOut(Schema):
     fund: PublicFundOut
-    figures: FiguresOut
+    figures: FundFiguresOut
     chain: ChainOut
     requests: list[PublicRequestOut]
     donations: list[PublicDonationOut]
-    reports: list[ReportOut]
-    questions: list[QuestionOut]
+    reports: list[FundReportOut]
+    questions: list[FundQuestionOut]
 
 
-class StatementOut(Schema):
+class FundStatementOut(Schema):
     receipt: PublicDonationOut
     receipt_no: str
     donor_name: str
@@ -480,8 +480,8 @@ def _idem(request) -> str | None:
     return request.headers.get("Idempotency-Key") or None
 
 
-def _figures_out(f) -> FiguresOut:
-    return FiguresOut(**{k: v for k, v in f.as_dict().items() if k in FiguresOut.model_fields})
+def _figures_out(f) -> FundFiguresOut:
+    return FundFiguresOut(**{k: v for k, v in f.as_dict().items() if k in FundFiguresOut.model_fields})
 
 
 def _chain_out(c) -> ChainOut:
@@ -495,7 +495,7 @@ def _public_donation(d) -> PublicDonationOut:
     )
 
 
-def _members(items: list[MemberIn]) -> list[services.MemberIn]:
+def _members(items: list[FundMemberIn]) -> list[services.MemberIn]:
     out = []
     for m in items:
         user = User.objects.filter(username__iexact=m.username.strip()).first()
@@ -570,10 +570,10 @@ def public_report_xlsx(request, fund_report_id: int):
     return _file(report_xlsx(report), XLSX, f"fund-report-{report.pk}.xlsx")
 
 
-@router.get("/public/receipts/{fund_receipt_token}", auth=None, response=StatementOut, summary="A donor's receipt and statement (by its private link)")
+@router.get("/public/receipts/{fund_receipt_token}", auth=None, response=FundStatementOut, summary="A donor's receipt and statement (by its private link)")
 def public_receipt(request, fund_receipt_token: str):
     donation = selectors.receipt_get(token=_uuid(fund_receipt_token))
-    return StatementOut(
+    return FundStatementOut(
         receipt=_public_donation(donation), receipt_no=donation.receipt_no, donor_name=donation.donor_name,
         months=disclosure.donor_statement(donation),
     )
@@ -599,8 +599,8 @@ def comment_add(request, spending_request_id: int, payload: CommentIn):
 
 
 
-@router.post("/funds/{fund_id}/questions", response={201: QuestionOut}, summary="Ask about a disclosed item (a resident of the community)")
-def question_ask(request, fund_id: int, payload: QuestionIn):
+@router.post("/funds/{fund_id}/questions", response={201: FundQuestionOut}, summary="Ask about a disclosed item (a resident of the community)")
+def question_ask(request, fund_id: int, payload: FundQuestionIn):
     fund = selectors.public_funds().filter(pk=fund_id).first()
     if fund is None:
         raise NotFound()
@@ -661,20 +661,20 @@ def committee_change(request, fund_id: int, payload: CommitteeIn):
 # --- Money in -------------------------------------------------------------------------------------
 
 
-@router.get("/funds/{fund_id}/donations", response=list[DonationOut])
+@router.get("/funds/{fund_id}/donations", response=list[FundDonationOut])
 def donation_list(request, fund_id: int):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     return list(selectors.donation_list_for_user(scope=request.scope, fund=fund)[:1000])
 
 
-@router.post("/funds/{fund_id}/donations", response={201: DonationOut}, summary="Record a donation (Idempotency-Key accepted)")
-def donation_record(request, fund_id: int, payload: DonationIn):
+@router.post("/funds/{fund_id}/donations", response={201: FundDonationOut}, summary="Record a donation (Idempotency-Key accepted)")
+def donation_record(request, fund_id: int, payload: FundDonationIn):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id, cap=Cap.FUND_MANAGE)
     donation = services.donation_record(actor=request.scope, fund=fund, idempotency_key=_idem(request), **payload.dict())
     return Status(201, donation)
 
 
-@router.get("/donations/{fund_donation_id}", response=DonationOut)
+@router.get("/donations/{fund_donation_id}", response=FundDonationOut)
 def donation_detail(request, fund_donation_id: int):
     return selectors.donation_get_for_user(scope=request.scope, fund_donation_id=fund_donation_id)
 
@@ -685,14 +685,14 @@ def donation_receipt(request, fund_donation_id: int):
     return _file(receipt_pdf(donation), "application/pdf", f"receipt-{donation.receipt_no}.pdf")
 
 
-@router.get("/funds/{fund_id}/income", response=list[IncomeOut])
+@router.get("/funds/{fund_id}/income", response=list[FundIncomeOut])
 def income_list(request, fund_id: int):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     return list(selectors.income_list_for_user(scope=request.scope, fund=fund)[:1000])
 
 
-@router.post("/funds/{fund_id}/income", response={201: IncomeOut}, summary="Record income no other app posts (Idempotency-Key accepted)")
-def income_record(request, fund_id: int, payload: IncomeIn):
+@router.post("/funds/{fund_id}/income", response={201: FundIncomeOut}, summary="Record income no other app posts (Idempotency-Key accepted)")
+def income_record(request, fund_id: int, payload: FundIncomeIn):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id, cap=Cap.FUND_MANAGE)
     partner = None
     if payload.partner_id:
@@ -711,15 +711,15 @@ def income_record(request, fund_id: int, payload: IncomeIn):
 # --- Spending requests -------------------------------------------------------------------------
 
 
-@router.get("/funds/{fund_id}/requests", response=list[RequestOut])
+@router.get("/funds/{fund_id}/requests", response=list[FundRequestOut])
 def request_list(request, fund_id: int, filters: Query[StatusQuery]):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     status = filters.status if filters.status in RequestStatus.values else ""
     return list(selectors.request_list_for_user(scope=request.scope, fund=fund, status=status).prefetch_related("lines")[:1000])
 
 
-@router.post("/requests", response={201: RequestOut}, summary="Propose a spending request (Idempotency-Key accepted)")
-def request_propose(request, payload: RequestIn):
+@router.post("/requests", response={201: FundRequestOut}, summary="Propose a spending request (Idempotency-Key accepted)")
+def request_propose(request, payload: FundRequestIn):
     community = community_get_for_user(scope=request.scope, community_id=payload.community_id, cap=Cap.FUND_PROPOSE)
     r = services.spending_request_propose(
         actor=request.scope, community=community, idempotency_key=_idem(request),
@@ -734,7 +734,7 @@ def request_detail(request, spending_request_id: int):
     return selectors.request_detail(r)
 
 
-@router.put("/requests/{spending_request_id}", response=RequestOut, summary="Revise a draft or returned request")
+@router.put("/requests/{spending_request_id}", response=FundRequestOut, summary="Revise a draft or returned request")
 def request_revise(request, spending_request_id: int, payload: RequestUpdate):
     r = selectors.request_get_for_user(scope=request.scope, spending_request_id=spending_request_id, cap=Cap.FUND_PROPOSE)
     return services.spending_request_revise(
@@ -746,8 +746,8 @@ def _act(request, spending_request_id: int, cap: str):
     return selectors.request_get_for_user(scope=request.scope, spending_request_id=spending_request_id, cap=cap)
 
 
-@router.post("/requests/{spending_request_id}/submit", response=RequestOut, summary="Submit (or resubmit) to the committee")
-def request_submit(request, spending_request_id: int, payload: ReasonIn):
+@router.post("/requests/{spending_request_id}/submit", response=FundRequestOut, summary="Submit (or resubmit) to the committee")
+def request_submit(request, spending_request_id: int, payload: FundReasonIn):
     r = _act(request, spending_request_id, Cap.FUND_PROPOSE)
     return services.spending_request_submit(actor=request.scope, request=r, reason=payload.reason)
 
@@ -758,32 +758,32 @@ def request_vote(request, spending_request_id: int, payload: VoteIn):
     return Status(201, services.spending_request_vote(actor=request.scope, request=r, choice=payload.choice, note=payload.note))
 
 
-@router.post("/requests/{spending_request_id}/to-charity", response=RequestOut, summary="After public comment: to the charity")
-def request_to_charity(request, spending_request_id: int, payload: ReasonIn):
+@router.post("/requests/{spending_request_id}/to-charity", response=FundRequestOut, summary="After public comment: to the charity")
+def request_to_charity(request, spending_request_id: int, payload: FundReasonIn):
     r = _act(request, spending_request_id, Cap.FUND_VIEW)
     return services.spending_request_to_charity(actor=request.scope, request=r, reason=payload.reason)
 
 
-@router.post("/requests/{spending_request_id}/return", response=RequestOut, summary="Return to the proposer (or the report to be redone), with reasons")
-def request_return(request, spending_request_id: int, payload: ReasonIn):
+@router.post("/requests/{spending_request_id}/return", response=FundRequestOut, summary="Return to the proposer (or the report to be redone), with reasons")
+def request_return(request, spending_request_id: int, payload: FundReasonIn):
     r = _act(request, spending_request_id, Cap.FUND_VIEW)
     return services.spending_request_return(actor=request.scope, request=r, reason=payload.reason)
 
 
-@router.post("/requests/{spending_request_id}/withdraw", response=RequestOut)
-def request_withdraw(request, spending_request_id: int, payload: ReasonIn):
+@router.post("/requests/{spending_request_id}/withdraw", response=FundRequestOut)
+def request_withdraw(request, spending_request_id: int, payload: FundReasonIn):
     r = _act(request, spending_request_id, Cap.FUND_PROPOSE)
     return services.spending_request_withdraw(actor=request.scope, request=r, reason=payload.reason)
 
 
-@router.post("/requests/{spending_request_id}/approve", response=RequestOut, summary="The charity approves")
+@router.post("/requests/{spending_request_id}/approve", response=FundRequestOut, summary="The charity approves")
 def request_approve(request, spending_request_id: int, payload: ApproveIn):
     r = _act(request, spending_request_id, Cap.FUND_APPROVE)
     reauth.require_recent(request, password=payload.password, code=payload.otp_code)
     return services.spending_request_approve(actor=request.scope, request=r, reason=payload.reason, approved_fen=payload.approved_fen)
 
 
-@router.post("/requests/{spending_request_id}/payments", response={201: PaymentOut}, summary="Disburse, with the invoice attached (multipart; Idempotency-Key accepted)")
+@router.post("/requests/{spending_request_id}/payments", response={201: FundPaymentOut}, summary="Disburse, with the invoice attached (multipart; Idempotency-Key accepted)")
 def request_pay(
     request,
     spending_request_id: int,
@@ -805,7 +805,7 @@ def request_pay(
     return Status(201, payment)
 
 
-@router.post("/requests/{spending_request_id}/report", response=RequestOut, summary="The completion report (multipart, photos optional)")
+@router.post("/requests/{spending_request_id}/report", response=FundRequestOut, summary="The completion report (multipart, photos optional)")
 def request_report(request, spending_request_id: int, text: Form[str], figures_json: Form[str] = "{}", photos: File[list[UploadedFile]] = None):
     import json
 
@@ -819,8 +819,8 @@ def request_report(request, spending_request_id: int, text: Form[str], figures_j
     return services.spending_request_report(actor=request.scope, request=r, text=text, figures=figs, photos=photos or [])
 
 
-@router.post("/requests/{spending_request_id}/close", response=RequestOut, summary="The charity accepts the report and closes")
-def request_close(request, spending_request_id: int, payload: ReasonIn):
+@router.post("/requests/{spending_request_id}/close", response=FundRequestOut, summary="The charity accepts the report and closes")
+def request_close(request, spending_request_id: int, payload: FundReasonIn):
     r = _act(request, spending_request_id, Cap.FUND_APPROVE)
     return services.spending_request_close(actor=request.scope, request=r, reason=payload.reason)
 
@@ -828,13 +828,13 @@ def request_close(request, spending_request_id: int, payload: ReasonIn):
 # --- Documents, questions, reports, audit --------------------------------------------------------
 
 
-@router.get("/funds/{fund_id}/documents", response=list[DocumentOut])
+@router.get("/funds/{fund_id}/documents", response=list[FundDocumentOut])
 def document_list(request, fund_id: int):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     return list(selectors.document_list_for_user(scope=request.scope, fund=fund)[:1000])
 
 
-@router.post("/funds/{fund_id}/documents", response={201: DocumentOut}, summary="Keep a document with the fund (multipart)")
+@router.post("/funds/{fund_id}/documents", response={201: FundDocumentOut}, summary="Keep a document with the fund (multipart)")
 def document_add(request, fund_id: int, kind: Form[str], file: File[UploadedFile], title: Form[str] = ""):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id, cap=Cap.FUND_MANAGE)
     return Status(201, services.document_add(actor=request.scope, fund=fund, upload=file, kind=kind, title=title))
@@ -847,19 +847,19 @@ def document_download(request, fund_document_id: int):
         return _file(fh.read(), doc.content_type, f"fund-document-{doc.pk}")
 
 
-@router.get("/funds/{fund_id}/questions", response=list[QuestionOut])
+@router.get("/funds/{fund_id}/questions", response=list[FundQuestionOut])
 def question_list(request, fund_id: int):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     return list(selectors.question_list_for_user(scope=request.scope, fund=fund)[:1000])
 
 
-@router.post("/questions/{fund_question_id}/answer", response=QuestionOut, summary="Answer a resident's question in public")
-def question_answer(request, fund_question_id: int, payload: AnswerIn):
+@router.post("/questions/{fund_question_id}/answer", response=FundQuestionOut, summary="Answer a resident's question in public")
+def question_answer(request, fund_question_id: int, payload: FundAnswerIn):
     q = selectors.question_get_for_user(scope=request.scope, fund_question_id=fund_question_id)
     return services.question_answer(actor=request.scope, question=q, answer=payload.answer)
 
 
-@router.get("/funds/{fund_id}/reports", response=list[ReportOut])
+@router.get("/funds/{fund_id}/reports", response=list[FundReportOut])
 def report_list(request, fund_id: int):
     fund = selectors.fund_get_for_user(scope=request.scope, fund_id=fund_id)
     return list(selectors.report_list_for_user(scope=request.scope, fund=fund).prefetch_related("corrections")[:500])

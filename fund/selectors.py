@@ -28,7 +28,10 @@ PUBLIC_STATUSES = [s for s in RequestStatus.values if s != RequestStatus.DRAFT]
 
 
 def _one(qs: QuerySet, **kw):
-    obj = qs.filter(**kw).first()
+    try:
+        obj = qs.filter(**kw).first()
+    except OverflowError:  # an id beyond 64 bits (SQLite's driver refuses it): no such object
+        obj = None
     if obj is None:
         raise NotFound()
     return obj

@@ -91,7 +91,7 @@ class WorkerIn(Schema):
     resident_id: int
 
 
-class RecordOut(Schema):
+class JobRecordOut(Schema):
     id: int
     worker_id: int
     rate_id: int
@@ -109,12 +109,12 @@ class RecordIn(Schema):
     quantity: int
 
 
-class PeriodIn(Schema):
+class JobPeriodIn(Schema):
     period_start: dt.date
     period_end: dt.date
 
 
-class StatementOut(Schema):
+class JobStatementOut(Schema):
     id: int
     workshop_id: int
     worker_id: int
@@ -129,7 +129,7 @@ class StatementOut(Schema):
         return obj.worker.resident.name
 
 
-class IncomeIn(Schema):
+class JobIncomeIn(Schema):
     kind: str
     amount_fen: int
     item: str
@@ -138,7 +138,7 @@ class IncomeIn(Schema):
     channel: str = ""
 
 
-class IncomeOut(Schema):
+class JobIncomeOut(Schema):
     id: int
     workshop_id: int
     kind: str
@@ -254,7 +254,7 @@ class ProfileOut(Schema):
     is_looking: bool
 
 
-class ApplicationOut(Schema):
+class JobApplicationOut(Schema):
     id: int
     job_id: int
     seeker_id: int
@@ -305,7 +305,7 @@ class CommunityYear(Schema):
     year: int | None = None
 
 
-class CommunityFilter(Schema):
+class JobCommunityFilter(Schema):
     community_id: int
     status: str = ""
 
@@ -317,10 +317,10 @@ class MyJobsOut(Schema):
 
 class MyWorkOut(Schema):
     workshops: list[WorkshopOut]
-    statements: list[StatementOut]
+    statements: list[JobStatementOut]
 
 
-class PortalOut(Schema):
+class JobPortalOut(Schema):
     jobs: list[JobOut]
     workshops: list[WorkshopOut]
     fairs: list[FairOut]
@@ -398,13 +398,13 @@ def worker_add(request, workshop_id: int, payload: WorkerIn):
     return Status(201, services.worker_add(actor=request.scope, workshop=workshop, resident=resident))
 
 
-@router.get("/workshops/{workshop_id}/records", response=list[RecordOut], summary="Work records of a day")
+@router.get("/workshops/{workshop_id}/records", response=list[JobRecordOut], summary="Work records of a day")
 def record_list(request, workshop_id: int, day: dt.date | None = None):
     workshop = _workshop(request, workshop_id)
     return list(selectors.records_of_day(workshop=workshop, day=day or timezone.localdate()))
 
 
-@router.post("/workshops/{workshop_id}/records", response={201: RecordOut}, summary="Enter or correct a day's work")
+@router.post("/workshops/{workshop_id}/records", response={201: JobRecordOut}, summary="Enter or correct a day's work")
 def record_enter(request, workshop_id: int, payload: RecordIn):
     workshop = _workshop(request, workshop_id)
     worker = selectors.worker_get(workshop=workshop, worker_id=payload.workshop_worker_id)
@@ -417,15 +417,15 @@ def record_enter(request, workshop_id: int, payload: RecordIn):
     return Status(201, record)
 
 
-@router.get("/workshops/{workshop_id}/statements", response=list[StatementOut], summary="Wage statements")
+@router.get("/workshops/{workshop_id}/statements", response=list[JobStatementOut], summary="Wage statements")
 def statement_list(request, workshop_id: int, start: dt.date | None = None, end: dt.date | None = None):
     return list(selectors.statements_of(workshop=_workshop(request, workshop_id), start=start, end=end)[:500])
 
 
 @router.post(
-    "/workshops/{workshop_id}/statements", response={201: list[StatementOut]}, summary="Issue a period's wage statements"
+    "/workshops/{workshop_id}/statements", response={201: list[JobStatementOut]}, summary="Issue a period's wage statements"
 )
-def statements_issue(request, workshop_id: int, payload: PeriodIn):
+def statements_issue(request, workshop_id: int, payload: JobPeriodIn):
     workshop = _workshop(request, workshop_id)
     issued = services.statements_issue_for_period(
         actor=request.scope, workshop=workshop, period_start=payload.period_start, period_end=payload.period_end
@@ -442,7 +442,7 @@ def statements_xlsx(request, workshop_id: int, start: dt.date, end: dt.date):
     return response
 
 
-@router.get("/statements/{wage_statement_id}", response=StatementOut, summary="A wage statement")
+@router.get("/statements/{wage_statement_id}", response=JobStatementOut, summary="A wage statement")
 def statement_detail(request, wage_statement_id: int):
     return selectors.statement_get_for_user(scope=request.scope, wage_statement_id=wage_statement_id)
 
@@ -455,7 +455,7 @@ def statement_pdf_view(request, wage_statement_id: int):
     return response
 
 
-@router.get("/workshops/{workshop_id}/incomes", response=list[IncomeOut], summary="Money from the workshop to the fund")
+@router.get("/workshops/{workshop_id}/incomes", response=list[JobIncomeOut], summary="Money from the workshop to the fund")
 def income_list(request, workshop_id: int):
     workshop = _workshop(request, workshop_id)
     if not request.scope.has(Cap.JOB_VIEW, workshop.community_id):
@@ -465,10 +465,10 @@ def income_list(request, workshop_id: int):
 
 @router.post(
     "/workshops/{workshop_id}/incomes",
-    response={201: IncomeOut},
+    response={201: JobIncomeOut},
     summary="Record the community's share or products sold (accepts an Idempotency-Key header)",
 )
-def income_record(request, workshop_id: int, payload: IncomeIn):
+def income_record(request, workshop_id: int, payload: JobIncomeIn):
     workshop = _workshop(request, workshop_id, Cap.JOB_MANAGE)
     income = services.income_record(actor=request.scope, workshop=workshop, idempotency_key=_key(request), **payload.dict())
     return Status(201, income)
@@ -479,7 +479,7 @@ def income_record(request, workshop_id: int, payload: IncomeIn):
 
 @router.get("/jobs", response=list[JobOut], summary="Jobs posted in a community")
 @paginate(LimitOffsetPagination)
-def job_list(request, filters: Query[CommunityFilter]):
+def job_list(request, filters: Query[JobCommunityFilter]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.JOB_VIEW)
     return selectors.job_list_for_user(scope=request.scope, community=community, status=filters.status)
 
@@ -510,14 +510,14 @@ def job_close(request, job_post_id: int):
     return services.job_close(actor=request.scope, job=job)
 
 
-@router.get("/jobs/{job_post_id}/applications", response=list[ApplicationOut], summary="Who applied for a job")
+@router.get("/jobs/{job_post_id}/applications", response=list[JobApplicationOut], summary="Who applied for a job")
 def job_applications(request, job_post_id: int):
     job = selectors.job_get_for_user(scope=request.scope, job_post_id=job_post_id)
     return list(selectors.applications_of(job=job))
 
 
 @router.post(
-    "/jobs/{job_post_id}/applications", response={201: ApplicationOut}, summary="Apply for a resident (staff at the fair)"
+    "/jobs/{job_post_id}/applications", response={201: JobApplicationOut}, summary="Apply for a resident (staff at the fair)"
 )
 def job_apply_for(request, job_post_id: int, payload: StaffApplyIn):
     job = selectors.job_get_for_user(scope=request.scope, job_post_id=job_post_id, cap=Cap.JOB_MANAGE)
@@ -536,7 +536,7 @@ def job_apply_for(request, job_post_id: int, payload: StaffApplyIn):
 
 @router.post(
     "/applications/{job_application_id}/decide",
-    response=ApplicationOut,
+    response=JobApplicationOut,
     summary="Shortlist, place or decline (employer, staff); withdraw (the seeker)",
 )
 def application_decide(request, job_application_id: int, payload: DecideIn):
@@ -577,7 +577,7 @@ def fair_add_job(request, job_fair_id: int, payload: FairJobIn):
     return {"fair": fair, "jobs": list(fair.jobs.select_related("merchant"))}
 
 
-@router.get("/portal", response=PortalOut, summary="An employer's own jobs and workshops, and the coming fairs")
+@router.get("/portal", response=JobPortalOut, summary="An employer's own jobs and workshops, and the coming fairs")
 def portal(request):
     return {
         "jobs": list(selectors.portal_jobs(scope=request.scope)),
@@ -609,7 +609,7 @@ def my_jobs(request):
     }
 
 
-@router.post("/me/jobs/{job_post_id}/apply", response={201: ApplicationOut}, summary="Apply for a job from my phone")
+@router.post("/me/jobs/{job_post_id}/apply", response={201: JobApplicationOut}, summary="Apply for a job from my phone")
 def my_apply(request, job_post_id: int, payload: MyApplyIn):
     resident = _own_resident(request)
     job = selectors.open_job_for_resident(community_id=resident.community_id, job_post_id=job_post_id)
@@ -622,7 +622,7 @@ def my_apply(request, job_post_id: int, payload: MyApplyIn):
     return Status(201, services.job_apply(actor=request.scope, job=job, seeker=profile, fair=fair))
 
 
-@router.get("/me/applications", response=list[ApplicationOut], summary="My job applications")
+@router.get("/me/applications", response=list[JobApplicationOut], summary="My job applications")
 def my_applications(request):
     return list(selectors.my_applications(user=request.user))
 

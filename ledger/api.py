@@ -60,7 +60,7 @@ class StatementLineOut(Schema):
     is_reversal: bool
 
 
-class StatementOut(Schema):
+class LedgerStatementOut(Schema):
     account: AccountOut
     start: dt.datetime
     end: dt.datetime
@@ -148,7 +148,7 @@ def account_list(request: HttpRequest, community_id: int) -> list[Account]:
     return list(selectors.account_list(book=book))
 
 
-@router.get("/accounts/{account_id}/statement", response=StatementOut, summary="Statement of an account")
+@router.get("/accounts/{account_id}/statement", response=LedgerStatementOut, summary="Statement of an account")
 def account_statement(request: HttpRequest, account_id: int, filters: Query[StatementFilters]) -> Statement:
     """Opening balance at ``start``, the postings in [start, end), closing balance at ``end``.
     Defaults: from the first day of this month to now."""

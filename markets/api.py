@@ -55,11 +55,11 @@ class ReviewIn(Schema):
     note: str = ""
 
 
-class MemberIn(Schema):
+class MarketMemberIn(Schema):
     login: str
 
 
-class MemberOut(Schema):
+class MarketMemberOut(Schema):
     id: int
     merchant_id: int
     user_id: int
@@ -122,7 +122,7 @@ class MarketDetailOut(Schema):
     summary: SummaryOut
 
 
-class StatusIn(Schema):
+class MarketStatusIn(Schema):
     status: str
 
 
@@ -133,7 +133,7 @@ class StallIn(Schema):
     share_bp: int = 0
 
 
-class ApplicationOut(Schema):
+class MarketApplicationOut(Schema):
     id: int
     market_id: int
     merchant_id: int
@@ -189,7 +189,7 @@ class VisitOut(Schema):
     person_times: int
 
 
-class DonationIn(Schema):
+class MarketDonationIn(Schema):
     donor_name: str = ""
     item: str
     quantity: int
@@ -197,7 +197,7 @@ class DonationIn(Schema):
     merchant_id: int | None = None
 
 
-class DonationOut(Schema):
+class MarketDonationOut(Schema):
     id: int
     market_id: int
     donor_name: str
@@ -206,7 +206,7 @@ class DonationOut(Schema):
     value_fen: int
 
 
-class CommunityFilter(Schema):
+class MarketCommunityFilter(Schema):
     community_id: int
     year: int | None = None
 
@@ -217,9 +217,9 @@ class MerchantFilter(Schema):
     q: str = ""
 
 
-class PortalOut(Schema):
+class MarketPortalOut(Schema):
     merchants: list[MerchantOut]
-    applications: list[ApplicationOut]
+    applications: list[MarketApplicationOut]
     markets: list[MarketOut]
 
 
@@ -278,8 +278,8 @@ def merchant_review(request, merchant_id: int, payload: ReviewIn):
     return services.merchant_review(actor=request.scope, merchant=merchant, approve=payload.approve, note=payload.note)
 
 
-@router.post("/merchants/{merchant_id}/members", response={201: MemberOut}, summary="Add a login to a merchant")
-def merchant_member_add(request, merchant_id: int, payload: MemberIn):
+@router.post("/merchants/{merchant_id}/members", response={201: MarketMemberOut}, summary="Add a login to a merchant")
+def merchant_member_add(request, merchant_id: int, payload: MarketMemberIn):
     merchant = selectors.merchant_get_for_user(scope=request.scope, merchant_id=merchant_id, cap=Cap.MARKET_MANAGE)
     if not request.scope.has(Cap.MARKET_MANAGE, merchant.community_id) and not request.scope.has(
         Cap.JOB_MANAGE, merchant.community_id
@@ -294,7 +294,7 @@ def merchant_member_add(request, merchant_id: int, payload: MemberIn):
 # --- Portal and residents --------------------------------------------------------------------------
 
 
-@router.get("/portal", response=PortalOut, summary="A merchant's own merchants, applications and open markets")
+@router.get("/portal", response=MarketPortalOut, summary="A merchant's own merchants, applications and open markets")
 def portal(request):
     return {
         "merchants": list(selectors.portal_merchants(scope=request.scope)),
@@ -325,7 +325,7 @@ def resident_markets(request):
 
 @router.get("/markets", response=list[MarketOut], summary="Markets of a community")
 @paginate(LimitOffsetPagination)
-def market_list(request, filters: Query[CommunityFilter]):
+def market_list(request, filters: Query[MarketCommunityFilter]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MARKET_VIEW)
     return selectors.market_list_for_user(scope=request.scope, community=community, year=filters.year)
 
@@ -347,7 +347,7 @@ def market_create(request, payload: MarketIn):
 @router.get(
     "/summary", response=SummaryOut, summary="A community's markets of a year (or, without a year, the past 12 months)"
 )
-def year_summary(request, filters: Query[CommunityFilter]):
+def year_summary(request, filters: Query[MarketCommunityFilter]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MARKET_VIEW)
     if filters.year is None:
         return selectors.rolling_summary(scope=request.scope, community=community).__dict__
@@ -376,7 +376,7 @@ def market_detail(request, market_id: int):
 
 
 @router.post("/markets/{market_id}/status", response=MarketOut, summary="Mark a market held or cancelled")
-def market_status(request, market_id: int, payload: StatusIn):
+def market_status(request, market_id: int, payload: MarketStatusIn):
     market = selectors.market_get_for_user(scope=request.scope, market_id=market_id, cap=Cap.MARKET_MANAGE)
     return services.market_set_status(actor=request.scope, market=market, status=payload.status)
 
@@ -387,14 +387,14 @@ def stall_add(request, market_id: int, payload: StallIn):
     return Status(201, services.stall_add(actor=request.scope, market=market, **payload.dict()))
 
 
-@router.get("/markets/{market_id}/applications", response=list[ApplicationOut], summary="Stall applications")
+@router.get("/markets/{market_id}/applications", response=list[MarketApplicationOut], summary="Stall applications")
 def application_list(request, market_id: int, status: str = ""):
     market = selectors.market_get_for_user(scope=request.scope, market_id=market_id)
     return list(selectors.application_list(scope=request.scope, market=market, status=status))
 
 
 @router.post(
-    "/markets/{market_id}/applications", response={201: ApplicationOut}, summary="Apply for a stall (merchant or staff)"
+    "/markets/{market_id}/applications", response={201: MarketApplicationOut}, summary="Apply for a stall (merchant or staff)"
 )
 def stall_apply(request, market_id: int, payload: ApplyIn):
     market = selectors.market_get_for_user(scope=request.scope, market_id=market_id)
@@ -410,7 +410,7 @@ def stall_apply(request, market_id: int, payload: ApplyIn):
     return Status(201, application)
 
 
-@router.get("/markets/{market_id}/donations", response=list[DonationOut], summary="Goods donated at a market")
+@router.get("/markets/{market_id}/donations", response=list[MarketDonationOut], summary="Goods donated at a market")
 def donation_list(request, market_id: int):
     market = selectors.market_get_for_user(scope=request.scope, market_id=market_id)
     if not request.scope.has(Cap.MARKET_VIEW, market.community_id):
@@ -420,10 +420,10 @@ def donation_list(request, market_id: int):
 
 @router.post(
     "/markets/{market_id}/donations",
-    response={201: DonationOut},
+    response={201: MarketDonationOut},
     summary="Record goods donated to the fund (accepts an Idempotency-Key header)",
 )
-def donation_record(request, market_id: int, payload: DonationIn):
+def donation_record(request, market_id: int, payload: MarketDonationIn):
     market = selectors.market_get_for_user(scope=request.scope, market_id=market_id, cap=Cap.MARKET_MANAGE)
     merchant = None
     if payload.merchant_id:
@@ -445,32 +445,32 @@ def _application(request, stall_application_id: int, cap: str = Cap.MARKET_VIEW)
     return selectors.application_get_for_user(scope=request.scope, application_id=stall_application_id, cap=cap)
 
 
-@router.get("/applications/{stall_application_id}", response=ApplicationOut, summary="A stall application")
+@router.get("/applications/{stall_application_id}", response=MarketApplicationOut, summary="A stall application")
 def application_detail(request, stall_application_id: int):
     return _application(request, stall_application_id)
 
 
-@router.post("/applications/{stall_application_id}/allocate", response=ApplicationOut, summary="Allocate a stall")
+@router.post("/applications/{stall_application_id}/allocate", response=MarketApplicationOut, summary="Allocate a stall")
 def application_allocate(request, stall_application_id: int, payload: AllocateIn):
     application = _application(request, stall_application_id, Cap.MARKET_MANAGE)
     stall = selectors.stall_get(market=application.market, stall_number=payload.stall_number)
     return services.stall_allocate(actor=request.scope, application=application, stall=stall)
 
 
-@router.post("/applications/{stall_application_id}/decline", response=ApplicationOut, summary="Decline an application")
+@router.post("/applications/{stall_application_id}/decline", response=MarketApplicationOut, summary="Decline an application")
 def application_decline(request, stall_application_id: int):
     application = _application(request, stall_application_id, Cap.MARKET_MANAGE)
     return services.application_decline(actor=request.scope, application=application)
 
 
-@router.post("/applications/{stall_application_id}/withdraw", response=ApplicationOut, summary="Give a stall back")
+@router.post("/applications/{stall_application_id}/withdraw", response=MarketApplicationOut, summary="Give a stall back")
 def application_withdraw(request, stall_application_id: int):
     application = _application(request, stall_application_id)
     return services.application_withdraw(actor=request.scope, application=application)
 
 
 @router.post(
-    "/applications/{stall_application_id}/checkin", response=ApplicationOut, summary="Check in on the market day"
+    "/applications/{stall_application_id}/checkin", response=MarketApplicationOut, summary="Check in on the market day"
 )
 def application_checkin(request, stall_application_id: int, payload: CheckinIn):
     application = _application(request, stall_application_id)
@@ -478,7 +478,7 @@ def application_checkin(request, stall_application_id: int, payload: CheckinIn):
 
 
 @router.post(
-    "/applications/{stall_application_id}/takings", response=ApplicationOut, summary="Report a selling stall's takings"
+    "/applications/{stall_application_id}/takings", response=MarketApplicationOut, summary="Report a selling stall's takings"
 )
 def application_takings(request, stall_application_id: int, payload: TakingsIn):
     application = _application(request, stall_application_id)
@@ -488,7 +488,7 @@ def application_takings(request, stall_application_id: int, payload: TakingsIn):
 
 
 @router.post(
-    "/applications/{stall_application_id}/settle", response=ApplicationOut, summary="Confirm the share was paid"
+    "/applications/{stall_application_id}/settle", response=MarketApplicationOut, summary="Confirm the share was paid"
 )
 def application_settle(request, stall_application_id: int):
     application = _application(request, stall_application_id, Cap.MARKET_MANAGE)

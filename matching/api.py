@@ -97,7 +97,7 @@ class NeedCreate(NeedIn):
     source: str = "staff"
 
 
-class StatusIn(Schema):
+class MatchingStatusIn(Schema):
     status: str
 
 
@@ -287,7 +287,7 @@ class RaiseIn(Schema):
     needed_until: dt.date | None = None
 
 
-class FiguresOut(Schema):
+class MatchingFiguresOut(Schema):
     posted: int
     claimed: int
     fulfilled: int
@@ -296,7 +296,7 @@ class FiguresOut(Schema):
     projects_live: int
 
 
-class CommunityQuery(Schema):
+class MatchingCommunityQuery(Schema):
     community_id: int
     status: str = ""
     category: str = ""
@@ -306,7 +306,7 @@ class CommunityQuery(Schema):
 
 
 @router.get("/needs", response=list[NeedOut], summary="Needs of a community (no names)")
-def need_list(request, filters: Query[CommunityQuery]):
+def need_list(request, filters: Query[MatchingCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MATCHING_VIEW)
     return list(
         selectors.need_list_for_user(
@@ -349,7 +349,7 @@ def need_update(request, need_id: int, payload: NeedIn):
 
 
 @router.post("/needs/{need_id}/status", response=NeedOut, summary="Mark met, close or reopen")
-def need_status(request, need_id: int, payload: StatusIn):
+def need_status(request, need_id: int, payload: MatchingStatusIn):
     need = selectors.need_get_for_user(scope=request.scope, need_id=need_id, cap=Cap.MATCHING_MANAGE)
     return services.need_set_status(actor=request.scope, need=need, status=payload.status)
 
@@ -383,7 +383,7 @@ def uncovered(request, community_id: int):
 
 
 @router.get("/resources", response=list[ResourceOut], summary="Resources offered in a community")
-def resource_list(request, filters: Query[CommunityQuery]):
+def resource_list(request, filters: Query[MatchingCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MATCHING_VIEW)
     return list(
         selectors.resource_list_for_user(
@@ -423,7 +423,7 @@ def resource_update(request, resource_id: int, payload: ResourceIn):
 
 
 @router.post("/resources/{resource_id}/status", response=ResourceOut)
-def resource_status(request, resource_id: int, payload: StatusIn):
+def resource_status(request, resource_id: int, payload: MatchingStatusIn):
     resource = selectors.resource_get_for_user(scope=request.scope, resource_id=resource_id, cap=Cap.MATCHING_MANAGE)
     return services.resource_set_status(actor=request.scope, resource=resource, status=payload.status)
 
@@ -432,7 +432,7 @@ def resource_status(request, resource_id: int, payload: StatusIn):
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Projects of a community")
-def project_list(request, filters: Query[CommunityQuery]):
+def project_list(request, filters: Query[MatchingCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.MATCHING_VIEW)
     qs = selectors.project_list_for_user(scope=request.scope, community=community, status=filters.status)
     return list(qs.prefetch_related("needs", "resources", "updates")[:200])
@@ -605,7 +605,7 @@ def public_wish_detail(request, wish_id: int):
 @router.get(
     "/public/communities/{community_id}/figures",
     auth=None,
-    response=FiguresOut,
+    response=MatchingFiguresOut,
     summary="Wishes claimed and fulfilled, open needs and projects (public)",
 )
 def public_figures(request, community_id: int):

@@ -63,14 +63,14 @@ class CallUpdate(Schema):
     closes_on: dt.date | None = None
 
 
-class DocumentOut(Schema):
+class PartnerDocumentOut(Schema):
     id: int
     original_name: str
     content_type: str
     size: int
 
 
-class ApplicationOut(Schema):
+class PartnerApplicationOut(Schema):
     """Contact numbers are masked; staff who need the full number open it on the page (logged)."""
 
     id: int
@@ -90,7 +90,7 @@ class ApplicationOut(Schema):
     review_reason: str
     reviewed_at: dt.datetime | None
     created_at: dt.datetime
-    documents: list[DocumentOut]
+    documents: list[PartnerDocumentOut]
 
     @staticmethod
     def resolve_documents(obj) -> list:
@@ -121,7 +121,7 @@ class ApplicationReceipt(Schema):
     status: str
 
 
-class ReasonIn(Schema):
+class PartnerReasonIn(Schema):
     reason: str = ""
 
 
@@ -173,12 +173,12 @@ class PublicPartnerOut(Schema):
     description: str
 
 
-class MemberIn(Schema):
+class PartnerMemberIn(Schema):
     login: str
     role: str = MemberRole.STAFF
 
 
-class MemberOut(Schema):
+class PartnerMemberOut(Schema):
     id: int
     partner_id: int
     user_id: int
@@ -280,7 +280,7 @@ class EntryIn(Schema):
     note: str = ""
 
 
-class EntryOut(Schema):
+class PartnerEntryOut(Schema):
     id: int
     commitment_id: int
     occurred_on: dt.date
@@ -292,7 +292,7 @@ class EntryOut(Schema):
 
 class CommitmentDetailOut(Schema):
     progress: ProgressOut
-    entries: list[EntryOut]
+    entries: list[PartnerEntryOut]
 
 
 class SlotIn(Schema):
@@ -302,7 +302,7 @@ class SlotIn(Schema):
     end_time: dt.time
 
 
-class SlotOut(Schema):
+class PartnerSlotOut(Schema):
     slot_id: int
     room_id: int
     room_name: str
@@ -374,7 +374,7 @@ class AgreementOut(Schema):
     terminated_at: dt.datetime | None
     termination_reason: str
     commitments: list[CommitmentOut]
-    slots: list[SlotOut]
+    slots: list[PartnerSlotOut]
 
     @staticmethod
     def resolve_partner_name(obj) -> str:
@@ -422,7 +422,7 @@ class AgreementFilters(Schema):
     status: str = ""
 
 
-class CommunityQuery(Schema):
+class PartnerCommunityQuery(Schema):
     community_id: int
 
 
@@ -490,7 +490,7 @@ def public_partner_detail(request, partner_id: int):
 
 
 @router.get("/calls", response=list[CallOut], summary="Recruitment calls of a community")
-def call_list(request, filters: Query[CommunityQuery]):
+def call_list(request, filters: Query[PartnerCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.PARTNER_VIEW)
     return list(selectors.call_list_for_user(scope=request.scope, community=community))
 
@@ -525,7 +525,7 @@ def call_close(request, call_id: int):
     return services.call_close(actor=request.scope, call=call)
 
 
-@router.get("/applications", response=list[ApplicationOut], summary="Applications of a community")
+@router.get("/applications", response=list[PartnerApplicationOut], summary="Applications of a community")
 @paginate(LimitOffsetPagination)
 def application_list(request, filters: Query[ApplicationFilters]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.PARTNER_VIEW)
@@ -535,21 +535,21 @@ def application_list(request, filters: Query[ApplicationFilters]):
     ).prefetch_related("documents")
 
 
-@router.get("/applications/{application_id}", response=ApplicationOut)
+@router.get("/applications/{application_id}", response=PartnerApplicationOut)
 def application_detail(request, application_id: int):
     return selectors.application_get_for_user(scope=request.scope, application_id=application_id)
 
 
 @router.post("/applications/{application_id}/approve", response=PartnerOut, summary="Approve: creates the partner")
-def application_approve(request, application_id: int, payload: ReasonIn):
+def application_approve(request, application_id: int, payload: PartnerReasonIn):
     application = selectors.application_get_for_user(
         scope=request.scope, application_id=application_id, cap=Cap.PARTNER_MANAGE
     )
     return services.application_approve(actor=request.scope, application=application, reason=payload.reason)
 
 
-@router.post("/applications/{application_id}/reject", response=ApplicationOut, summary="Reject, with a reason")
-def application_reject(request, application_id: int, payload: ReasonIn):
+@router.post("/applications/{application_id}/reject", response=PartnerApplicationOut, summary="Reject, with a reason")
+def application_reject(request, application_id: int, payload: PartnerReasonIn):
     application = selectors.application_get_for_user(
         scope=request.scope, application_id=application_id, cap=Cap.PARTNER_MANAGE
     )
@@ -561,7 +561,7 @@ def application_reject(request, application_id: int, payload: ReasonIn):
     response=ContactOut,
     summary="The applicant's full contact number (give a reason; logged)",
 )
-def application_contact(request, application_id: int, payload: ReasonIn):
+def application_contact(request, application_id: int, payload: PartnerReasonIn):
     application = selectors.application_get_for_user(
         scope=request.scope, application_id=application_id, cap=Cap.PARTNER_MANAGE
     )
@@ -609,13 +609,13 @@ def agreement_sign(request, agreement_id: int, payload: SignIn):
 
 
 @router.post("/agreements/{agreement_id}/terminate", response=AgreementOut)
-def agreement_terminate(request, agreement_id: int, payload: ReasonIn):
+def agreement_terminate(request, agreement_id: int, payload: PartnerReasonIn):
     agreement = selectors.agreement_get_for_user(scope=request.scope, agreement_id=agreement_id, cap=Cap.PARTNER_MANAGE)
     return services.agreement_terminate(actor=request.scope, agreement=agreement, reason=payload.reason)
 
 
 @router.post("/agreements/{agreement_id}/cancel", response=AgreementOut, summary="Cancel a draft")
-def agreement_cancel(request, agreement_id: int, payload: ReasonIn):
+def agreement_cancel(request, agreement_id: int, payload: PartnerReasonIn):
     agreement = selectors.agreement_get_for_user(scope=request.scope, agreement_id=agreement_id, cap=Cap.PARTNER_MANAGE)
     return services.agreement_cancel(actor=request.scope, agreement=agreement, reason=payload.reason)
 
@@ -642,7 +642,7 @@ def commitment_add(request, agreement_id: int, payload: CommitmentIn):
     return Status(201, services.commitment_add(actor=request.scope, agreement=agreement, **payload.dict()))
 
 
-@router.post("/agreements/{agreement_id}/slots", response={201: SlotOut}, summary="Grant a room's weekly slot (draft)")
+@router.post("/agreements/{agreement_id}/slots", response={201: PartnerSlotOut}, summary="Grant a room's weekly slot (draft)")
 def slot_add(request, agreement_id: int, payload: SlotIn):
     agreement = selectors.agreement_get_for_user(scope=request.scope, agreement_id=agreement_id, cap=Cap.PARTNER_MANAGE)
     room = slot_services.room_get(scope=request.scope, room_id=payload.room_id)
@@ -674,13 +674,13 @@ def commitment_detail(request, commitment_id: int):
     commitment = selectors.commitment_get_for_user(scope=request.scope, commitment_id=commitment_id, portal=True)
     return CommitmentDetailOut(
         progress=_progress_out(selectors.commitment_progress(commitment)),
-        entries=[EntryOut.from_orm(e) for e in selectors.commitment_entries(commitment=commitment)[:500]],
+        entries=[PartnerEntryOut.from_orm(e) for e in selectors.commitment_entries(commitment=commitment)[:500]],
     )
 
 
 @router.post(
     "/commitments/{commitment_id}/entries",
-    response={201: EntryOut},
+    response={201: PartnerEntryOut},
     summary="Record progress (staff, or the partner's own staff)",
 )
 def commitment_entry_record(request, commitment_id: int, payload: EntryIn):
@@ -760,19 +760,19 @@ def partner_update(request, partner_id: int, payload: PartnerPatch):
 
 
 @router.post("/{partner_id}/suspend", response=PartnerOut)
-def partner_suspend(request, partner_id: int, payload: ReasonIn):
+def partner_suspend(request, partner_id: int, payload: PartnerReasonIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     return services.partner_suspend(actor=request.scope, partner=partner, reason=payload.reason)
 
 
 @router.post("/{partner_id}/reinstate", response=PartnerOut)
-def partner_reinstate(request, partner_id: int, payload: ReasonIn):
+def partner_reinstate(request, partner_id: int, payload: PartnerReasonIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     return services.partner_reinstate(actor=request.scope, partner=partner, reason=payload.reason)
 
 
 @router.post("/{partner_id}/exit", response=PartnerOut, summary="End the partnership (terminates agreements)")
-def partner_exit(request, partner_id: int, payload: ReasonIn):
+def partner_exit(request, partner_id: int, payload: PartnerReasonIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     return services.partner_exit(actor=request.scope, partner=partner, reason=payload.reason)
 
@@ -780,7 +780,7 @@ def partner_exit(request, partner_id: int, payload: ReasonIn):
 @router.post(
     "/{partner_id}/contact", response=ContactOut, summary="The partner's full contact number (give a reason; logged)"
 )
-def partner_contact(request, partner_id: int, payload: ReasonIn):
+def partner_contact(request, partner_id: int, payload: PartnerReasonIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     phone = services.contact_reveal(actor=request.scope, record=partner, reason=payload.reason)
     return ContactOut(contact_name=partner.contact_name, contact_phone=phone)
@@ -792,14 +792,14 @@ def partner_log(request, partner_id: int):
     return list(selectors.partner_log(partner=partner)[:500])
 
 
-@router.get("/{partner_id}/members", response=list[MemberOut])
+@router.get("/{partner_id}/members", response=list[PartnerMemberOut])
 def member_list(request, partner_id: int):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id)
     return list(selectors.member_list(partner=partner))
 
 
-@router.post("/{partner_id}/members", response={201: MemberOut}, summary="Let an account work for the partner")
-def member_add(request, partner_id: int, payload: MemberIn):
+@router.post("/{partner_id}/members", response={201: PartnerMemberOut}, summary="Let an account work for the partner")
+def member_add(request, partner_id: int, payload: PartnerMemberIn):
     partner = selectors.partner_get_for_user(scope=request.scope, partner_id=partner_id, cap=Cap.PARTNER_MANAGE)
     return Status(201, services.partner_member_add(actor=request.scope, partner=partner, **payload.dict()))
 

@@ -12,7 +12,7 @@ from records.selectors import records_for_user, records_of_resident, served_coun
 router = Router(tags=["records"])
 
 
-class RecordOut(Schema):
+class ServiceRecordOut(Schema):
     id: int
     community_id: int
     occurred_at: dt.datetime
@@ -40,7 +40,7 @@ class Period(Schema):
     end: dt.datetime | None = None
 
 
-@router.get("/communities/{community_id}/records", response=list[RecordOut], summary="Latest 500 service records")
+@router.get("/communities/{community_id}/records", response=list[ServiceRecordOut], summary="Latest 500 service records")
 def record_list(request, community_id: int, period: Query[Period]):
     community = community_get_for_user(scope=request.scope, community_id=community_id, cap=Cap.RECORD_VIEW)
     qs = records_for_user(scope=request.scope, community_id=community.pk)
@@ -59,7 +59,7 @@ def record_counts(request, community_id: int, period: Query[Period]):
     )
 
 
-@router.get("/mine", response=list[RecordOut], summary="The services I received")
+@router.get("/mine", response=list[ServiceRecordOut], summary="The services I received")
 def my_records(request):
     from residents.models import Resident
 

@@ -52,7 +52,7 @@ class EventOut(Schema):
     to: str | None
 
 
-class ReportOut(Schema):
+class SnapshotReportOut(Schema):
     """``reporter`` is filled only for staff and handlers; a reporter knows who they are."""
 
     id: int
@@ -172,7 +172,7 @@ class ReportFilter(Schema):
 
 class ReportPage(Schema):
     count: int
-    items: list[ReportOut]
+    items: list[SnapshotReportOut]
 
 
 # --- Helpers -----------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def categories(request):
     return list(selectors.categories_active())
 
 
-@router.post("/reports", response={201: ReportOut}, summary="Report a problem (multipart, 1–4 photos)")
+@router.post("/reports", response={201: SnapshotReportOut}, summary="Report a problem (multipart, 1–4 photos)")
 def report_create(
     request,
     community_id: Form[int],
@@ -360,7 +360,7 @@ def report_create(
     return Status(201, _report_out(report, as_staff=False))
 
 
-@router.get("/reports/mine", response=list[ReportOut], summary="My reports and where they stand")
+@router.get("/reports/mine", response=list[SnapshotReportOut], summary="My reports and where they stand")
 def my_reports(request):
     return [_report_out(r, as_staff=False) for r in selectors.my_reports(user=request.user).prefetch_related("photos")[:200]]
 
@@ -387,32 +387,32 @@ def report_list(request, filters: Query[ReportFilter]):
     return {"count": qs.count(), "items": [_report_out(r, as_staff=True) for r in qs[offset : offset + limit]]}
 
 
-@router.get("/queue", response=list[ReportOut], summary="My queue: open reports for me to handle")
+@router.get("/queue", response=list[SnapshotReportOut], summary="My queue: open reports for me to handle")
 def queue(request):
     qs = selectors.queue_for_user(scope=request.scope).select_related("reporter").prefetch_related("photos")
     return [_report_out(r, as_staff=True) for r in qs[:200]]
 
 
-@router.get("/reports/{snapshot_id}", response=ReportOut, summary="One report, with its steps")
+@router.get("/reports/{snapshot_id}", response=SnapshotReportOut, summary="One report, with its steps")
 def report_detail(request, snapshot_id: int):
     report, as_staff = _report_for(request, snapshot_id)
     return _report_out(report, as_staff=as_staff, with_events=True)
 
 
-@router.post("/reports/{snapshot_id}/accept", response=ReportOut, summary="Accept: I am handling it")
+@router.post("/reports/{snapshot_id}/accept", response=SnapshotReportOut, summary="Accept: I am handling it")
 def report_accept(request, snapshot_id: int):
     report = services.report_accept(actor=request.scope, report=_handled(request, snapshot_id))
     return _report_out(_handled(request, report.pk), as_staff=True, with_events=True)
 
 
-@router.post("/reports/{snapshot_id}/after-photos", response={201: ReportOut}, summary="Add after-photos (multipart)")
+@router.post("/reports/{snapshot_id}/after-photos", response={201: SnapshotReportOut}, summary="Add after-photos (multipart)")
 def after_photos(request, snapshot_id: int, photos: File[list[UploadedFile]]):
     report = _handled(request, snapshot_id)
     services.after_photo_add(actor=request.scope, report=report, photos=photos)
     return Status(201, _report_out(_handled(request, snapshot_id), as_staff=True, with_events=True))
 
 
-@router.post("/reports/{snapshot_id}/close", response=ReportOut, summary="Close as solved; needs an after-photo")
+@router.post("/reports/{snapshot_id}/close", response=SnapshotReportOut, summary="Close as solved; needs an after-photo")
 def report_close(
     request,
     snapshot_id: int,
@@ -425,13 +425,13 @@ def report_close(
     return _report_out(_handled(request, report.pk), as_staff=True, with_events=True)
 
 
-@router.post("/reports/{snapshot_id}/dismiss", response=ReportOut, summary="Dismiss, saying why")
+@router.post("/reports/{snapshot_id}/dismiss", response=SnapshotReportOut, summary="Dismiss, saying why")
 def report_dismiss(request, snapshot_id: int, payload: DismissIn):
     report = services.report_dismiss(actor=request.scope, report=_handled(request, snapshot_id), reason=payload.reason)
     return _report_out(_handled(request, report.pk), as_staff=True, with_events=True)
 
 
-@router.post("/reports/{snapshot_id}/reassign", response=ReportOut, summary="Give to another handler (staff)")
+@router.post("/reports/{snapshot_id}/reassign", response=SnapshotReportOut, summary="Give to another handler (staff)")
 def report_reassign(request, snapshot_id: int, payload: ReassignIn):
     report = _handled(request, snapshot_id)
     to_user = None

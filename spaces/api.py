@@ -186,7 +186,7 @@ class SlotFilters(Schema):
     days: int = utilisation.IDLE_DAYS
 
 
-class SlotOut(Schema):
+class SpaceSlotOut(Schema):
     room_id: int
     room_name: str
     date: dt.date
@@ -299,7 +299,7 @@ def usage(request, filters: Query[UsageFilters]):
     )
 
 
-@router.get("/idle-slots", response=list[SlotOut], summary="Free blocks of an hour or more in the coming days")
+@router.get("/idle-slots", response=list[SpaceSlotOut], summary="Free blocks of an hour or more in the coming days")
 def idle_slots(request, filters: Query[SlotFilters]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.SPACE_VIEW)
     rooms = list(selectors.room_list_for_user(scope=request.scope, community=community, include_inactive=False))
@@ -309,6 +309,6 @@ def idle_slots(request, filters: Query[SlotFilters]):
             raise NotFound()
     days = max(1, min(filters.days, 31))
     return [
-        SlotOut(room_id=s.room.pk, room_name=s.room.name, date=s.day, start=s.start_text, end=s.end_text, hours=s.hours)
+        SpaceSlotOut(room_id=s.room.pk, room_name=s.room.name, date=s.day, start=s.start_text, end=s.end_text, hours=s.hours)
         for s in utilisation.idle_slots(rooms, days=days)
     ]

@@ -36,11 +36,11 @@ def _key(request) -> str | None:
 # --- Schemas -----------------------------------------------------------------------------------
 
 
-class CommunityQuery(Schema):
+class VolunteerCommunityQuery(Schema):
     community_id: int
 
 
-class VolunteerFilters(CommunityQuery):
+class VolunteerFilters(VolunteerCommunityQuery):
     q: str = ""
     kind: str = ""
     status: str = ""
@@ -82,7 +82,7 @@ class VolunteerPatch(Schema):
     availability: str = ""
 
 
-class StatusIn(Schema):
+class VolunteerStatusIn(Schema):
     status: str
 
 
@@ -128,7 +128,7 @@ class RedemptionOut(Schema):
         return obj.reward.name
 
 
-class RecordOut(Schema):
+class VolunteerRecordOut(Schema):
     volunteer: VolunteerOut
     hours: float
     services: list[ServiceOut]
@@ -173,7 +173,7 @@ class TeamIn(Schema):
     description: str = ""
 
 
-class MemberOut(Schema):
+class VolunteerMemberOut(Schema):
     volunteer_id: int
     name: str
     skill: str
@@ -184,14 +184,14 @@ class MemberOut(Schema):
 
 
 class TeamDetailOut(TeamOut):
-    members: list[MemberOut]
+    members: list[VolunteerMemberOut]
 
     @staticmethod
     def resolve_members(obj) -> list:
         return list(selectors.team_members(team=obj))
 
 
-class MemberIn(Schema):
+class VolunteerMemberIn(Schema):
     volunteer_id: int
     skill: str = Skill.GENERAL
 
@@ -238,7 +238,7 @@ class TaskIn(Schema):
     organiser_user_id: int | None = None
 
 
-class TaskFilters(CommunityQuery):
+class TaskFilters(VolunteerCommunityQuery):
     status: str = ""
 
 
@@ -264,7 +264,7 @@ class SignupOut(Schema):
         return obj.volunteer.name
 
 
-class AttendanceIn(Schema):
+class VolunteerAttendanceIn(Schema):
     checked_in_at: dt.datetime
     checked_out_at: dt.datetime | None = None
 
@@ -274,7 +274,7 @@ class ConfirmIn(Schema):
     note: str = ""
 
 
-class RuleOut(Schema):
+class VolunteerRuleOut(Schema):
     id: int
     community_id: int
     name: str
@@ -284,7 +284,7 @@ class RuleOut(Schema):
     active: bool
 
 
-class RuleIn(Schema):
+class VolunteerRuleIn(Schema):
     community_id: int
     name: str
     task_kind: str = ""
@@ -292,7 +292,7 @@ class RuleIn(Schema):
     bonus: int = 0
 
 
-class ActiveIn(Schema):
+class VolunteerActiveIn(Schema):
     active: bool
 
 
@@ -331,11 +331,11 @@ class RestockIn(Schema):
     change: int
 
 
-class RedemptionFilters(CommunityQuery):
+class RedemptionFilters(VolunteerCommunityQuery):
     status: str = ""
 
 
-class ReasonIn(Schema):
+class VolunteerReasonIn(Schema):
     reason: str = ""
 
 
@@ -376,7 +376,7 @@ def volunteer_create(request, payload: VolunteerIn):
     return Status(201, volunteer)
 
 
-@router.get("/volunteers/{volunteer_id}", response=RecordOut, summary="A volunteer's record: hours, services, points")
+@router.get("/volunteers/{volunteer_id}", response=VolunteerRecordOut, summary="A volunteer's record: hours, services, points")
 def volunteer_detail(request, volunteer_id: int):
     return _record(selectors.volunteer_get_for_user(scope=request.scope, volunteer_id=volunteer_id))
 
@@ -390,7 +390,7 @@ def volunteer_patch(request, volunteer_id: int, payload: VolunteerPatch):
 
 
 @router.post("/volunteers/{volunteer_id}/status", response=VolunteerOut, summary="Suspend or reactivate")
-def volunteer_status(request, volunteer_id: int, payload: StatusIn):
+def volunteer_status(request, volunteer_id: int, payload: VolunteerStatusIn):
     volunteer = selectors.volunteer_get_for_user(
         scope=request.scope, volunteer_id=volunteer_id, cap=Cap.VOLUNTEER_MANAGE
     )
@@ -416,7 +416,7 @@ def _team_detail(team):
 
 
 @router.get("/teams", response=list[TeamOut], summary="Teams of a community")
-def team_list(request, filters: Query[CommunityQuery]):
+def team_list(request, filters: Query[VolunteerCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.VOLUNTEER_VIEW)
     return list(selectors.team_list_for_user(scope=request.scope, community=community))
 
@@ -435,7 +435,7 @@ def team_detail(request, volunteer_team_id: int):
 
 
 @router.post("/teams/{volunteer_team_id}/members", response=TeamDetailOut, summary="Add a volunteer (or change skill)")
-def team_member_add(request, volunteer_team_id: int, payload: MemberIn):
+def team_member_add(request, volunteer_team_id: int, payload: VolunteerMemberIn):
     team = selectors.team_get_for_user(scope=request.scope, team_id=volunteer_team_id, cap=Cap.VOLUNTEER_MANAGE)
     volunteer = selectors.volunteer_get_for_user(scope=request.scope, volunteer_id=payload.volunteer_id)
     services.team_member_add(actor=request.scope, team=team, volunteer=volunteer, skill=payload.skill)
@@ -573,7 +573,7 @@ def signup_decline(request, volunteer_signup_id: int):
 
 
 @router.post("/signups/{volunteer_signup_id}/attendance", response=SignupOut, summary="Mark check-in/out (organiser)")
-def signup_attendance(request, volunteer_signup_id: int, payload: AttendanceIn):
+def signup_attendance(request, volunteer_signup_id: int, payload: VolunteerAttendanceIn):
     signup = selectors.signup_get_for_user(scope=request.scope, signup_id=volunteer_signup_id)
     return services.signup_mark_attendance(actor=request.scope, signup=signup, **payload.dict())
 
@@ -591,14 +591,14 @@ def signup_confirm(request, volunteer_signup_id: int, payload: ConfirmIn):
 # --- Points rules, rewards, redemptions (staff) ---------------------------------------------------
 
 
-@router.get("/rules", response=list[RuleOut], summary="Points rules of a community")
-def rule_list(request, filters: Query[CommunityQuery]):
+@router.get("/rules", response=list[VolunteerRuleOut], summary="Points rules of a community")
+def rule_list(request, filters: Query[VolunteerCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.VOLUNTEER_VIEW)
     return list(selectors.points_rule_list_for_user(scope=request.scope, community=community))
 
 
-@router.post("/rules", response={201: RuleOut})
-def rule_create(request, payload: RuleIn):
+@router.post("/rules", response={201: VolunteerRuleOut})
+def rule_create(request, payload: VolunteerRuleIn):
     community = community_get_for_user(
         scope=request.scope, community_id=payload.community_id, cap=Cap.VOLUNTEER_MANAGE
     )
@@ -606,14 +606,14 @@ def rule_create(request, payload: RuleIn):
     return Status(201, rule)
 
 
-@router.post("/rules/{points_rule_id}/active", response=RuleOut, summary="Switch a rule on or off")
-def rule_active(request, points_rule_id: int, payload: ActiveIn):
+@router.post("/rules/{points_rule_id}/active", response=VolunteerRuleOut, summary="Switch a rule on or off")
+def rule_active(request, points_rule_id: int, payload: VolunteerActiveIn):
     rule = selectors.points_rule_get_for_user(scope=request.scope, rule_id=points_rule_id, cap=Cap.VOLUNTEER_MANAGE)
     return services.points_rule_set_active(actor=request.scope, rule=rule, active=payload.active)
 
 
 @router.get("/rewards", response=list[RewardOut], summary="The reward catalogue of a community")
-def reward_list(request, filters: Query[CommunityQuery]):
+def reward_list(request, filters: Query[VolunteerCommunityQuery]):
     community = community_get_for_user(scope=request.scope, community_id=filters.community_id, cap=Cap.VOLUNTEER_VIEW)
     return list(selectors.reward_list_for_user(scope=request.scope, community=community))
 
@@ -655,7 +655,7 @@ def redemption_hand_over(request, volunteer_redemption_id: int):
 
 
 @router.post("/redemptions/{volunteer_redemption_id}/cancel", response=RedemptionOut, summary="Points and stock back")
-def redemption_cancel(request, volunteer_redemption_id: int, payload: ReasonIn):
+def redemption_cancel(request, volunteer_redemption_id: int, payload: VolunteerReasonIn):
     redemption = selectors.redemption_get_for_user(
         scope=request.scope, redemption_id=volunteer_redemption_id, cap=Cap.VOLUNTEER_MANAGE
     )
@@ -732,7 +732,7 @@ class PointsLineOut(Schema):
     amount: int
 
 
-@router.get("/me", response=list[RecordOut], summary="My registrations, hours and points")
+@router.get("/me", response=list[VolunteerRecordOut], summary="My registrations, hours and points")
 def me(request):
     return [_record(v) for v in selectors.registrations_for_self(user=request.user)]
 
