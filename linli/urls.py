@@ -21,6 +21,7 @@ def healthz(request):
 
 
 handler404 = "linli.errors.page_not_found"
+handler500 = "ops.middleware.server_error"  # a lost database is a 503, anything else the 500 page
 
 public_patterns = ([path("", org_views.public_home, name="home")], "public")
 
