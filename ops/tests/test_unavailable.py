@@ -106,3 +106,43 @@ def test_handler500_keeps_the_500_page_for_other_errors(rf: RequestFactory):
     assert response.status_code == 503
     assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
     _assert_no_trace(response.content.decode())
+
+
+def _wsgi_get(path: str, headers: dict) -> int:
+    """One request through Django's real WSGI handler (the test client skips the connection
+    housekeeping Django does at the start of each request, which is what is under test)."""
+    from django.core.handlers.wsgi import WSGIHandler
+
+    environ = RequestFactory().get(path, headers=headers).environ
+    status: list[str] = []
+    body = WSGIHandler()(environ, lambda s, h, exc_info=None: status.append(s))
+    b"".join(body)
+    getattr(body, "close", lambda: None)()
+    return int(status[0].split()[0])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_the_server_dropped_is_replaced_before_the_next_request(world):
+    """PostgreSQL restarts (or a proxy drops idle connections) while the app keeps a persistent
+    connection (CONN_MAX_AGE): with CONN_HEALTH_CHECKS the next request notices and reconnects
+    instead of failing."""
+    from ops.instances import _admin_connect
+
+    conn = connections["default"]
+    saved = (conn.settings_dict["CONN_MAX_AGE"], conn.settings_dict["CONN_HEALTH_CHECKS"])
+    conn.settings_dict["CONN_MAX_AGE"], conn.settings_dict["CONN_HEALTH_CHECKS"] = 60, True
+    conn.close()  # the next connection is opened with these settings: kept for 60 s, checked
+    try:
+        _token, raw = api_token_create(user=world.staff("a"), name="ops test")
+        headers = {"Authorization": f"Bearer {raw}"}
+        assert _wsgi_get("/api/v1/orgs/communities", headers) == 200
+        assert conn.connection is not None  # kept after the request
+        pid = conn.connection.info.backend_pid
+        with _admin_connect(conn.settings_dict) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert _wsgi_get("/api/v1/orgs/communities", headers) == 200
+        assert conn.connection.info.backend_pid != pid
+    finally:
+        conn.close()
+        conn.settings_dict["CONN_MAX_AGE"], conn.settings_dict["CONN_HEALTH_CHECKS"] = saved
