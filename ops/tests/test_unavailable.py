@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import OperationalError, connections
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.utils import translation
 
 from accounts.services import api_token_create
@@ -49,7 +49,6 @@ def _assert_no_trace(body: str) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@override_settings(ROOT_URLCONF="ops.tests.urls_handler500")
 def test_database_down_gives_503_pages_and_api_json_then_recovers(world):
     staff = world.staff("a")
     _token, raw = api_token_create(user=staff, name="ops test")
