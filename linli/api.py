@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from accounts.services import api_token_authenticate
 from linli.errors import DomainError
+from linli.throttles import AnonymousThrottle, UserThrottle
 from orgs.scope import Scope
 
 
@@ -44,6 +45,7 @@ api = NinjaAPI(
     # The token first: a script sending a Bearer token has no CSRF token, and the cookie check
     # would refuse it before the token was looked at. Browsers send no Authorization header.
     auth=[TokenAuth(), SessionAuth(csrf=True)],
+    throttle=[AnonymousThrottle(), UserThrottle()],
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -72,6 +74,17 @@ def _auth_error(request, exc):
     return api.create_response(
         request, {"code": "unauthenticated", "message": _("Please log in, or send a valid API token.")}, status=401
     )
+
+
+@api.exception_handler(Throttled)
+def _throttled(request, exc: Throttled):
+    response = api.create_response(
+        request,
+        {"code": "too_many_requests", "message": _("Too many requests. Please wait a moment and try again.")},
+        status=429,
+    )
+    response["Retry-After"] = "1"
+    return response
 
 
 @api.exception_handler(HttpError)

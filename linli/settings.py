@@ -209,6 +209,11 @@ LINLI_REAUTH_SECONDS = env_int("LINLI_REAUTH_SECONDS", 5 * 60)
 # A second factor (TOTP) for administrators and everyone who approves or pays money
 # (accounts.mfa). On in production; development and the demo may switch it off.
 LINLI_MFA_REQUIRED = env_bool("LINLI_MFA_REQUIRED", not DEBUG)
+# Rate limits (linli/throttles.py): API calls per client address without a login, API calls
+# per account, and posts of an open form (a partner's application) per address. Empty: no limit.
+LINLI_API_ANON_RATE = os.environ.get("LINLI_API_ANON_RATE", "5/s")
+LINLI_API_USER_RATE = os.environ.get("LINLI_API_USER_RATE", "20/s")
+LINLI_PUBLIC_FORM_RATE = os.environ.get("LINLI_PUBLIC_FORM_RATE", "10/h")
 # A user found not to need the second factor is asked again after this many seconds.
 LINLI_MFA_RECHECK_SECONDS = env_int("LINLI_MFA_RECHECK_SECONDS", 60)
 OTP_TOTP_ISSUER = "Linli 邻里"

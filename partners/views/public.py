@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from linli.errors import DomainError, Forbidden
+from linli.throttles import limit_anonymous_posts
 from orgs.selectors import public_communities
 from partners import selectors, services
 from partners.forms import ApplicationForm, RatingForm
@@ -41,6 +42,7 @@ def call_detail(request, call_id: int):
     return render(request, "partners/public_call.html", {"call": call, "accepting": call.is_accepting()})
 
 
+@limit_anonymous_posts
 def call_apply(request, call_id: int):
     call = selectors.public_call_get(call_id=call_id)
     form = ApplicationForm(request.POST or None, request.FILES or None)

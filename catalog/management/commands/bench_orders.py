@@ -243,6 +243,8 @@ class Command(BaseCommand):
             DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the session below is signed with it
             LINLI_HTTPS="0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            # One account stands for many residents here: its per-account API limit is lifted.
+            LINLI_API_USER_RATE="",
         )
         if connection.vendor == "sqlite":
             env["LINLI_SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
