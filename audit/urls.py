@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from audit import views
 
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.events, name="events"),
+    path("events.xlsx", views.events_xlsx, name="events_xlsx"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,10 @@ def role_grant(*, user, node: OrgNode, role: str, title: str = "", actor: Scope 
         return active.get()
 
 
+# Sent after a grant is revoked (the audit log listens).
+role_revoked = Signal()
+
+
 @transaction.atomic
 def role_revoke(*, grant: RoleGrant, actor: Scope | None = None) -> None:
     if actor is not None and not (
@@ -93,5 +98,8 @@ def role_revoke(*, grant: RoleGrant, actor: Scope | None = None) -> None:
         or (grant.node.community_id is not None and actor.has(Cap.ORG_MANAGE, grant.node.community_id))
     ):
         raise Forbidden()
-    # Conditional update: revoking twice at once is harmless.
-    RoleGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # Conditional update: revoking twice at once is harmless (and is recorded once).
+    if RoleGrant.objects.filter(pk=grant.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        grant.refresh_from_db(fields=["revoked_at"])
+        grant._audit_was_active = True
+        role_revoked.send(sender=RoleGrant, instance=grant)
