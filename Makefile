@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test test-sqlite test-postgres test-browser venv lint messages check-deploy clean
+.PHONY: demo test test-sqlite test-postgres test-browser venv lint audit-deps messages check-deploy clean
 
 venv: $(STAMP)
 
@@ -54,6 +54,11 @@ test-browser: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r .
+
+# Known vulnerabilities in the pinned dependencies (pip-audit against PyPI's vulnerability data).
+audit-deps: venv
+	$(BIN)/python scripts/audit_deps.py
 
 messages: venv
 	cd $(CURDIR) && DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore='*/tests/*' --ignore=browser --ignore=var

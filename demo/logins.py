@@ -20,7 +20,8 @@ from orgs.roles import Role
 from orgs.services import role_grant
 from residents.models import Resident
 
-PASSWORD = "linli-demo-2026"
+# The published demo password (README); production has no demo data (bandit B105).
+PASSWORD = "linli-demo-2026"  # nosec B105
 
 KANGPING = ("淄博市", "临淄区", "辛店街道", "康平社区")
 ZHONGFU = ("江门市", "江海区", "礼乐街道", "中福社区")
@@ -95,7 +96,8 @@ def node_at(names: tuple[str, ...]) -> OrgNode:
     node = None
     for name in names:
         node = OrgNode.objects.get(parent=node, name=name)
-    assert node is not None
+    # Demo data builder (bandit B101).
+    assert node is not None  # nosec B101
     return node
 
 

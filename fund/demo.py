@@ -39,7 +39,8 @@ from orgs.models import NodeKind, OrgNode
 from orgs.scope import Scope
 
 CHARITY = dict(charity_name="淄博市慈善总会", charity_registration_no="51370300MJD0317025", charity_public_fundraising=True)
-PASSWORD = "linli-demo-2026"
+# The published demo password (README) (bandit B105).
+PASSWORD = "linli-demo-2026"  # nosec B105
 
 # 闻韶社区's partners: monthly profit share to the fund, in yuan (≈ ¥16,500 a month, ¥198,000 a year).
 WENSHAO_SHARES = {

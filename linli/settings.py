@@ -48,7 +48,8 @@ if not _secret:
             "Set DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) in production, or DJANGO_DEBUG=1 for the demo."
         )
     # Only the demo and the tests get here: DEBUG is on and nothing real is at stake.
-    _secret = "insecure-demo-key-only-for-local-use-never-in-production"
+    # DEBUG only; production refuses to start without DJANGO_SECRET_KEY (bandit B105).
+    _secret = "insecure-demo-key-only-for-local-use-never-in-production"  # nosec B105
 SECRET_KEY = _secret
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")

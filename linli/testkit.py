@@ -19,7 +19,8 @@ from residents.idcard import check_digit
 from residents.models import Resident
 from residents.services import resident_create, resolve_address
 
-PASSWORD = "linli-test-2026"
+# Test users only (bandit B105).
+PASSWORD = "linli-test-2026"  # nosec B105
 
 T = TypeVar("T")
 
