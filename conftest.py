@@ -31,6 +31,36 @@ def _fresh_cache():
     cache.clear()
 
 
+def _uses_db(request) -> bool:
+    return bool(request.node.get_closest_marker("django_db")) or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _ledger_triggers(request):
+    """The ledger's append-only triggers in place for every test on SQLite — and out of the way
+    of the flush that ends a transactional test (the browser journeys): Django's flush DELETEs
+    every row, which the triggers refuse once a journey has posted money. They are taken out at
+    the end of such a test and put back at the start of the next test that uses the database
+    (inside its transaction when it has one, so each test sees them; ledger/tests prove them)."""
+    if connection.vendor != "sqlite" or not _uses_db(request):
+        yield
+        return
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool({"transactional_db", "live_server"} & set(request.fixturenames)) or bool(
+        marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from ledger import triggers
+
+    if triggers.missing_triggers(connection):
+        triggers.install(connection)
+    yield
+    if transactional:
+        triggers.uninstall(connection)
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
