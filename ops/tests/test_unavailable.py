@@ -48,7 +48,7 @@ def _assert_no_trace(body: str) -> None:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_down_gives_503_pages_and_api_json_then_recovers(world):
     staff = world.staff("a")
     _token, raw = api_token_create(user=staff, name="ops test")
@@ -121,7 +121,7 @@ def _wsgi_get(path: str, headers: dict) -> int:
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_connection_the_server_dropped_is_replaced_before_the_next_request(world):
     """PostgreSQL restarts (or a proxy drops idle connections) while the app keeps a persistent
     connection (CONN_MAX_AGE): with CONN_HEALTH_CHECKS the next request notices and reconnects
