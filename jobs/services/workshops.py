@@ -150,7 +150,8 @@ def work_record_enter(
             community=workshop.community,
             service=workshop.product[:100],
             category=str(_("Workshop")),
-            occurred_at=timezone.make_aware(dt.datetime.combine(worked_on, dt.time(12))),
+            # Noon of the day worked, or now when today's work is entered in the morning.
+            occurred_at=min(timezone.make_aware(dt.datetime.combine(worked_on, dt.time(12))), timezone.now()),
             tier=Tier.FREE,
             provider_kind=ProviderKind.COMMUNITY,
             provider_name=workshop.name,
