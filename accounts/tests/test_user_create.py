@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "password",
     [
-        "short1a",  # fewer than 10 characters
+        "short1a",  # fewer than 8 characters
         "3141592653589",  # digits only
         "password123",  # on the common-passwords list
         "onlyletterspassphrase",  # no digit

@@ -98,7 +98,7 @@ def bench_fixture(portions: int) -> dict:
     # need a second factor, which a load generator cannot type).
     user = User.objects.filter(username="bench-resident").first()
     if user is None:
-        user = user_create(username="bench-resident", password=secrets.token_urlsafe(16) + "a1", display_name="压测居民")
+        user = user_create(username="bench-resident", password=secrets.token_urlsafe(16) + "aA-1", display_name="压测居民")
         resident = residents[0]
         resident.user = user
         resident.save(update_fields=["user"])
