@@ -82,6 +82,7 @@ LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("committee", "曲文博", Role.FUND_COMMITTEE, KANGPING, "社区发展基金管理委员会委员"),
     # The charity (市慈善总会) holds the funds of every community in the city and approves their
     # applications, so its officer is granted at the city, not at one community.
+    DemoLogin("city", "周建平", Role.CITY_OFFICIAL, KANGPING[:1], "市民政局基层政权建设处"),
     DemoLogin("charity", "宋佳慧", Role.CHARITY_OFFICER, KANGPING[:1], "市慈善总会项目专员"),
     # Granted at the district, so the auditor reaches 康平社区 and 闻韶社区's fund alike.
     DemoLogin("auditor", "田立群", Role.AUDITOR, KANGPING[:2], "审计员"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     SUBDISTRICT_OFFICER = "subdistrict_officer", _("Subdistrict officer")
+    CITY_OFFICIAL = "city_official", _("City or district official")
     COMMUNITY_STAFF = "community_staff", _("Community staff")
     PARTY_SECRETARY = "party_secretary", _("Community party secretary")
     GRID_WORKER = "grid_worker", _("Grid worker")
@@ -76,6 +77,7 @@ class Cap:
 
 STAFF_ROLES = {
     Role.SUBDISTRICT_OFFICER,
+    Role.CITY_OFFICIAL,
     Role.COMMUNITY_STAFF,
     Role.PARTY_SECRETARY,
     Role.GRID_WORKER,
@@ -201,6 +203,8 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
             Cap.SNAPSHOT_HANDLE,
         }
     ),
+    # City and district officials compare communities and print their cases; they manage nothing.
+    Role.CITY_OFFICIAL: frozenset({Cap.CONSOLE, Cap.INSIGHTS_VIEW}),
     Role.FUND_COMMITTEE: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.PARTNER_VIEW, Cap.FUND_VIEW, Cap.FUND_VOTE}),
     Role.CHARITY_OFFICER: frozenset({Cap.CONSOLE, Cap.LEDGER_VIEW, Cap.FUND_VIEW, Cap.FUND_APPROVE, Cap.FUND_DISBURSE}),
     Role.AUDITOR: frozenset(

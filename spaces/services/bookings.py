@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from insights import signals as insights_signals
 from linli.errors import Conflict, ValidationFailed
 from orgs.scope import Scope
 from spaces import hours
@@ -209,7 +210,9 @@ def _insert(bookings: list[Booking], *, user) -> list[Booking] | None:
     """Insert in a savepoint; None when the database refused an overlap (PostgreSQL)."""
     try:
         with transaction.atomic():
-            return bulk_create_with_history(bookings, Booking, default_user=user)
+            created = bulk_create_with_history(bookings, Booking, default_user=user)
+            insights_signals.mark_instances(created)
+            return created
     except IntegrityError as exc:
         if not _is_overlap(exc):
             raise
@@ -221,6 +224,7 @@ def _record_change(bookings: list[Booking], *, user, reason: str) -> None:
     get_history_manager_for_model(Booking).bulk_history_create(
         bookings, update=True, default_user=user, default_change_reason=reason[:100]
     )
+    insights_signals.mark_instances(bookings)  # nor do the dashboards' rollups hear of them
 
 
 @transaction.atomic
@@ -519,6 +523,7 @@ def booking_move(
     if clashes:
         raise _one_clash(target, clashes, ranges)
     before = when_text(booking.starts_at, booking.ends_at)
+    insights_signals.mark_instances([booking])  # the day it leaves
     try:
         with transaction.atomic():
             # Conditional on what the caller saw: a booking moved or cancelled meanwhile is not
