@@ -42,6 +42,7 @@ PHONE = {
     "user_agent": WECHAT_UA,
 }
 DESKTOP = {"viewport": {"width": 1366, "height": 900}, "device_scale_factor": 1}
+WALL = {"viewport": {"width": 1920, "height": 1080}, "device_scale_factor": 1}  # a hall's big screen
 COMMON = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
@@ -75,6 +76,9 @@ class Journey:
 
     def desktop(self, name: str = "desk") -> Page:
         return self._open(name, DESKTOP, phone=False, javascript=True)
+
+    def wall(self, name: str = "wall") -> Page:
+        return self._open(name, WALL, phone=False, javascript=True)
 
     def _open(self, name: str, device: dict, *, phone: bool, javascript: bool) -> Page:
         context = self.browser.new_context(

@@ -162,7 +162,7 @@ def _xlsx(board: selectors.Dashboard) -> HttpResponse:
 def records(request, insights_node_id: int):
     _require(request)
     period = _period(request)
-    key = request.GET.get("figure", "")
+    key = request.GET.get("figure") or "person_times"
     key = RECORDS_OF.get(key, key)
     node, figure, qs = selectors.records(scope=request.scope, node_id=insights_node_id, figure_key=key, period=period)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -196,49 +196,57 @@ def ancestors_of(community_ids) -> dict[int, tuple[str, list[int]]]:
     return {n: (kind, [c for c, cpath in communities if cpath.startswith(path)]) for n, kind, path in nodes}
 
 
-def _node_sums(grain: str, lo: dt.date, hi: dt.date, ancestors) -> dict[Key, int]:
-    """Each ancestor's figures for the periods starting in [lo, hi]: its communities' sum."""
-    out: dict[Key, int] = {}
-    for node_id, (_kind, communities) in ancestors.items():
-        if not communities:
-            continue
-        rows = (
-            Rollup.objects.filter(
-                kind=NodeKind.COMMUNITY,
-                grain=grain,
-                period_start__gte=lo,
-                period_start__lte=hi,
-                node_id__in=communities,
-            )
-            .values("figure", "period_start")
-            .annotate(v=Sum("value"))
-            .order_by()
-        )
-        for row in rows:
-            if row["v"]:
-                out[(row["figure"], node_id, row["period_start"])] = int(row["v"])
+# Each level is the sum of the level below (the tree is strictly city → district → subdistrict →
+# community: orgs.models.PARENT_KIND), one GROUP BY per level and grain.
+LEVELS = (
+    (NodeKind.COMMUNITY, NodeKind.SUBDISTRICT),
+    (NodeKind.SUBDISTRICT, NodeKind.DISTRICT),
+    (NodeKind.DISTRICT, NodeKind.CITY),
+)
+
+
+def _parents(community_ids) -> dict[str, list[int] | None]:
+    """The subdistricts, districts and cities above the communities (None: all)."""
+    if community_ids is None:
+        return {kind: None for _child, kind in LEVELS}
+    out: dict[str, list[int] | None] = {}
+    ids = list(community_ids)
+    for child, kind in LEVELS:
+        ids = sorted(set(OrgNode.objects.filter(pk__in=ids, kind=child).values_list("parent_id", flat=True)) - {None})
+        out[kind] = ids
     return out
 
 
 def _roll_up_nodes(touched: dict[str, set[dt.date]], community_ids) -> None:
-    ancestors = ancestors_of(community_ids)
-    if not ancestors:
-        return
+    parents = _parents(community_ids)
     for grain, starts in touched.items():
         if not starts:
             continue
         lo, hi = min(starts), max(starts)
-        values = _node_sums(grain, lo, hi, ancestors)
-        Rollup.objects.filter(
-            node_id__in=list(ancestors), grain=grain, period_start__gte=lo, period_start__lte=hi
-        ).delete()
-        Rollup.objects.bulk_create(
-            [
-                Rollup(figure=f, grain=grain, period_start=p, node_id=n, kind=ancestors[n][0], value=v)
-                for (f, n, p), v in values.items()
-            ],
-            batch_size=2000,
-        )
+        for child, kind in LEVELS:
+            ids = parents[kind]
+            if ids is not None and not ids:
+                continue
+            below = Rollup.objects.filter(kind=child, grain=grain, period_start__gte=lo, period_start__lte=hi)
+            mine = Rollup.objects.filter(kind=kind, grain=grain, period_start__gte=lo, period_start__lte=hi)
+            if ids is not None:
+                below = below.filter(node__parent_id__in=ids)
+                mine = mine.filter(node_id__in=ids)
+            rows = below.values("node__parent_id", "figure", "period_start").annotate(v=Sum("value")).order_by()
+            new = [
+                Rollup(
+                    figure=r["figure"],
+                    grain=grain,
+                    period_start=r["period_start"],
+                    node_id=r["node__parent_id"],
+                    kind=kind,
+                    value=r["v"],
+                )
+                for r in rows
+                if r["v"]
+            ]
+            mine.delete()
+            Rollup.objects.bulk_create(new, batch_size=5000)
 
 
 def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
