@@ -150,3 +150,23 @@ def measure(*, city: OrgNode, year: int, requests: int = 50):
 
 def period_days(year: int) -> int:
     return (period_end(dt.date(year, 1, 1), YEAR) - dt.date(year, 1, 1)).days
+
+
+def measure_refresh(*, city: OrgNode, year: int) -> list[tuple[str, float]]:
+    """The cost of keeping rollups current: a refresh after one community's day changed, and
+    after every community's day changed (a busy minute city-wide). Run last: the scratch city has
+    no records, so the recounted day's synthetic figures become zeros."""
+    from insights.services import rollups
+
+    communities = list(
+        OrgNode.objects.filter(kind=NodeKind.COMMUNITY, path__startswith=city.path).values_list("pk", flat=True)
+    )
+    day = dt.date(year, 6, 15)
+    out = []
+    for label, ids in (("refresh, 1 community-day", communities[:1]), ("refresh, 384 community-days", communities)):
+        rollups.mark((c, day) for c in ids)
+        started = time.perf_counter()
+        while rollups.pending():
+            rollups.refresh()
+        out.append((label, (time.perf_counter() - started) * 1000))
+    return out

@@ -379,7 +379,7 @@ BASE: tuple[Figure, ...] = (
 DERIVED: tuple[Derived, ...] = (
     Derived(
         "services_total",
-        _("Services"),
+        _("Number of services"),
         COUNT,
         ("services_free", "services_low_cost", "services_market"),
         _("Free, low-cost and market-price service records together."),

@@ -113,6 +113,13 @@ def compute(
     return out
 
 
+def _community_rows(community_ids):
+    """Communities' rollups: of the given communities by the (node, …) index, or all by kind."""
+    if community_ids is None:
+        return Rollup.objects.filter(kind=NodeKind.COMMUNITY)
+    return Rollup.objects.filter(node_id__in=list(community_ids))
+
+
 def _sum_up(figures: list[Figure], grain: str, starts: set[dt.date], community_ids) -> dict[Key, int]:
     """Months from their days, years from their months (additive figures only)."""
     finer = DAY if grain == MONTH else MONTH
@@ -120,13 +127,12 @@ def _sum_up(figures: list[Figure], grain: str, starts: set[dt.date], community_i
     keys = [f.key for f in figures]
     for start in starts:
         rows = (
-            Rollup.objects.filter(
-                kind=NodeKind.COMMUNITY,
+            _community_rows(community_ids)
+            .filter(
                 grain=finer,
                 period_start__gte=start,
                 period_start__lt=period_end(start, grain),
                 figure__in=keys,
-                **({"node_id__in": list(community_ids)} if community_ids is not None else {}),
             )
             .values("figure", "node_id")
             .annotate(v=Sum("value"))
@@ -141,12 +147,9 @@ def _sum_up(figures: list[Figure], grain: str, starts: set[dt.date], community_i
 def _replace(grain: str, starts: set[dt.date], community_ids, values: dict[Key, int], figures: list[Figure]) -> None:
     if not starts:
         return
-    qs = Rollup.objects.filter(
-        kind=NodeKind.COMMUNITY, grain=grain, period_start__in=sorted(starts), figure__in=[f.key for f in figures]
-    )
-    if community_ids is not None:
-        qs = qs.filter(node_id__in=list(community_ids))
-    qs.delete()
+    _community_rows(community_ids).filter(
+        grain=grain, period_start__in=sorted(starts), figure__in=[f.key for f in figures]
+    ).delete()
     Rollup.objects.bulk_create(
         [
             Rollup(figure=f, grain=grain, period_start=p, node_id=c, kind=NodeKind.COMMUNITY, value=v)
@@ -354,8 +357,11 @@ def refresh(limit: int = 5000) -> int:
     # Communities with the same days are recounted together (usually: today, city-wide).
     for c, days in days_of.items():
         by_days[frozenset(days)].add(c)
+    total = OrgNode.objects.filter(kind=NodeKind.COMMUNITY).count() if by_days else 0
     for days, communities in by_days.items():
-        _recount(set(days), communities)
+        # A busy minute city-wide: recounting every community's day is cheaper than naming
+        # hundreds of them (the same result for the others: their records did not change).
+        _recount(set(days), None if len(communities) * 4 >= total else communities)
     if marks:
         DirtyDay.objects.filter(id__in=[i for i, _, _ in marks]).delete()
     if top is not None:

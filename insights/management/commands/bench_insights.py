@@ -24,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=2025)
         parser.add_argument("--requests", type=int, default=50)
         parser.add_argument("--measure-only", action="store_true", help="reuse the city built by an earlier run")
+        parser.add_argument("--skip-refresh", action="store_true", help="do not time refreshes (they zero a day)")
 
     def handle(self, *args, communities, year, requests, measure_only, **options):
         city = OrgNode.objects.filter(name="压测市", parent__isnull=True).first()
@@ -45,3 +46,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':40} {'p50 ms':>8} {'p95 ms':>8}")
         for label, p50, p95 in bench.measure(city=city, year=year, requests=requests):
             self.stdout.write(f"{label:40} {p50:8.1f} {p95:8.1f}")
+        if not options.get("skip_refresh"):
+            for label, ms in bench.measure_refresh(city=city, year=year):
+                self.stdout.write(f"{label:40} {ms:8.1f} ms")

@@ -13,7 +13,7 @@
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: chart.labels },
       yAxis: { type: "value" },
-      series: chart.series.map(function (s) { return { name: s.name, type: "line", smooth: true, data: s.data }; })
+      series: chart.series.map(function (s) { return { name: s.name, type: "line", smooth: false, data: s.data }; })
     });
     window.addEventListener("resize", function () { plot.resize(); });
   }

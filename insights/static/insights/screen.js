@@ -54,8 +54,8 @@
       xAxis: Object.assign({ type: "category", data: d.trend.labels }, axis),
       yAxis: Object.assign({ type: "value" }, axis),
       series: [
-        { name: d.labels.fund_in, type: "line", smooth: true, data: d.trend.fund_in, itemStyle: { color: "#5fd38d" } },
-        { name: d.labels.fund_out, type: "line", smooth: true, data: d.trend.fund_out, itemStyle: { color: "#ffb454" } }
+        { name: d.labels.fund_in, type: "line", smooth: false, data: d.trend.fund_in, itemStyle: { color: "#5fd38d" } },
+        { name: d.labels.fund_out, type: "line", smooth: false, data: d.trend.fund_out, itemStyle: { color: "#ffb454" } }
       ]
     });
     var ranking = d.ranking.slice().reverse();
