@@ -57,8 +57,13 @@ def _level(parents: list[OrgNode], kind: str, per_parent: int, label: str) -> li
     return nodes
 
 
+# Zibo's urban districts: the sequence's thousands choose the region, so a community of up to
+# 5,000 residents never gives two of them the same number.
+REGIONS = ("370303", "370302", "370304", "370305", "370306")
+
+
 def _id_number(rng: random.Random, birth: dt.date, seq: int) -> str:
-    first17 = f"370303{birth:%Y%m%d}{seq % 1000:03d}"
+    first17 = f"{REGIONS[(seq // 1000) % len(REGIONS)]}{birth:%Y%m%d}{seq % 1000:03d}"
     return first17 + check_digit(first17)
 
 
@@ -83,6 +88,7 @@ def build_city(*, communities: int, preset: str = "ci", seed: int = 1, name: str
         per_sub = -(-communities // len(subs))
         comms = _level(subs, NodeKind.COMMUNITY, per_sub, "社区")[:communities]
         extra = OrgNode.objects.filter(kind=NodeKind.COMMUNITY, parent__in=subs).exclude(pk__in=[c.pk for c in comms])
+        extra.update(community=None)  # a community points at itself (PROTECT): let go first
         extra.delete()
         grids = _level(comms, NodeKind.GRID, cfg["grids"], "网格")
         buildings = _level(grids, NodeKind.BUILDING, cfg["buildings"], "号楼")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import secrets
 import statistics
 import time
 
@@ -71,7 +72,7 @@ def build(*, communities: int = 384, year: int, seed: int = 7, stdout=None) -> O
     start = dt.date(year, 1, 1)
     days = [start + dt.timedelta(days=i) for i in range((dt.date(year + 1, 1, 1) - start).days)]
     table = Rollup._meta.db_table
-    sql = f"INSERT INTO {table} (figure, grain, period_start, node_id, kind, value) VALUES (%s, %s, %s, %s, %s, %s)"  # nosec B608
+    sql = f"INSERT INTO {table} (figure, grain, period_start, node_id, kind, value) VALUES (%s, %s, %s, %s, %s, %s)"
     for n, c in enumerate(comms, 1):
         rows = []
         size = rng.uniform(0.4, 1.8)
@@ -116,7 +117,7 @@ def measure(*, city: OrgNode, year: int, requests: int = 50):
     """Yields (page, p50 ms, p95 ms) as each page is measured."""
     user = get_user_model().objects.filter(username="bench-city").first()
     if user is None:
-        user = get_user_model().objects.create_user(username="bench-city", password="bench-Linli-2026!")
+        user = get_user_model().objects.create_user(username="bench-city", password=secrets.token_urlsafe(16) + "aA-1")
         role_grant(user=user, node=city, role=Role.CITY_OFFICIAL)
     client = Client()
     client.force_login(user)
