@@ -41,7 +41,8 @@ FIGURE_GRID = (
 
 
 def _p(text, style=_BASE) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
+    # The built-in CID font has no U+00B7 middle dot: the katakana middle dot looks the same.
+    return Paragraph(escape(str(text).replace("·", "・")), style)
 
 
 def _grid(rows, widths) -> Table:
@@ -113,14 +114,11 @@ def case_summary(board) -> bytes:
         _p(_("Figures"), _H),
     ]
     width = (A4[0] - 36 * mm) / 4
-    cells = []
-    for row in FIGURE_GRID:
-        cells.append([_p(formatting.show(k, board.figures), _BIG) for k in row])
-        cells.append([_p(_label(k), _CELL) for k in row])
+    cells = [[[_p(_label(k), _CELL), _p(formatting.show(k, board.figures), _BIG)] for k in row] for row in FIGURE_GRID]
     story.append(_grid(cells, [width] * 4))
     story.append(_p(_("Highlights"), _H))
     for line in highlights(board):
-        story.append(_p("· " + line))
+        story.append(_p("● " + line))
     if board.node.kind == "community":
         providers = top_providers(board.node.id, board.period)
         if providers:
