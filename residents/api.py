@@ -38,11 +38,11 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_tags(obj, context) -> list[str]:
-        # The age-based tags are read once per request, not once per resident of the list.
+        # The tags are read once per request, not once per resident of the list.
         request = context["request"]
-        if not hasattr(request, "_linli_age_tags"):
-            request._linli_age_tags = list(selectors.tag_list().filter(min_age__isnull=False))
-        return [t.name for t in selectors.effective_tags(obj, request._linli_age_tags)]
+        if not hasattr(request, "_linli_all_tags"):
+            request._linli_all_tags = list(selectors.tag_list())
+        return [t.name for t in selectors.effective_tags(obj, request._linli_all_tags)]
 
 
 class ResidentIn(Schema):

@@ -49,7 +49,7 @@ def residents_workbook(
         )
     from residents.models import VulnerableTag
 
-    age_tags = list(VulnerableTag.objects.filter(min_age__isnull=False))
+    all_tags = list(VulnerableTag.objects.all())
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "居民"
@@ -68,7 +68,7 @@ def residents_workbook(
                 r.building.name if r.building_id else "",
                 r.unit,
                 r.room,
-                "、".join(t.name for t in effective_tags(r, age_tags)),
+                "、".join(t.name for t in effective_tags(r, all_tags)),
                 r.note,
             ]
         )

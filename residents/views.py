@@ -49,8 +49,8 @@ def resident_list(request):
         tag=request.GET.get("tag", ""),
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    age_tags = list(selectors.tag_list().filter(min_age__isnull=False))
-    rows = [(r, selectors.effective_tags(r, age_tags)) for r in page.object_list]
+    all_tags = list(selectors.tag_list())
+    rows = [(r, selectors.effective_tags(r, all_tags)) for r in page.object_list]
     context = {
         "community": community,
         "page": page,
@@ -120,7 +120,7 @@ def resident_edit(request, resident_id: int):
     initial = {
         "name": resident.name, "id_number": resident.id_number_masked, "phone": resident.phone, "grid": resident.grid.name,
         "building": resident.building.name if resident.building_id else "", "unit": resident.unit, "room": resident.room,
-        "tags": list(resident.tags.all()), "note": resident.note,
+        "tags": [t for t in selectors.effective_tags(resident) if t.min_age is None], "note": resident.note,
     }
     form = ResidentForm(request.POST or None, initial=initial, editing=True, **_form_context(request, community))
     if request.method == "POST" and form.is_valid():
