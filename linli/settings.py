@@ -337,6 +337,18 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 
 LINLI_SITE_NAME = _("Linli community partners")
 
+# Retention (PIPL art. 19, 47): how many days personal data is kept once its purpose has ended.
+# ``residents.services_privacy.anonymise_expired`` (nightly, and `manage.py anonymise_expired`)
+# anonymises residents who moved out that long ago, removes the photos of snapshot reports solved
+# that long ago and empties the rows of resident import files. Audit events are kept at least
+# 180 days (等保: six months of logs); Linli never deletes them (the table is append-only).
+LINLI_RETENTION_DAYS = {
+    "moved_out": env_int("LINLI_RETENTION_MOVED_OUT_DAYS", 730),
+    "snapshot_photos": env_int("LINLI_RETENTION_SNAPSHOT_PHOTO_DAYS", 365),
+    "import_files": env_int("LINLI_RETENTION_IMPORT_FILE_DAYS", 30),
+    "audit_events": max(180, env_int("LINLI_RETENTION_AUDIT_DAYS", 180)),
+}
+
 # Background and periodic work (Huey): disclosure reports, overdue escalations, nightly ledger
 # verification — each app's tasks.py. SQLite storage next to the database by default, Redis
 # when REDIS_URL is set (production); run a worker with `manage.py run_huey`.

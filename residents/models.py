@@ -139,6 +139,10 @@ class Resident(models.Model):
         related_name="resident",
         verbose_name=_("login account"),
     )
+    # Moved out of the community (the day staff recorded): the personal data is anonymised once
+    # LINLI_RETENTION_DAYS["moved_out"] days have passed (residents.services_privacy).
+    left_on = models.DateField(_("moved out on"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -259,3 +263,95 @@ class ImportBatch(models.Model):
     def __str__(self) -> str:
         return self.filename
 
+
+# --- Consent and deletion (PIPL art. 14, 29, 31, 47) -------------------------------------------
+
+# Under this age a person's consent is their guardian's (PIPL art. 31).
+GUARDIAN_AGE = 14
+
+
+class ConsentPurpose(models.TextChoices):
+    SENSITIVE = "sensitive", _("Processing of sensitive information (vulnerable groups)")
+    WISH = "wish", _("Publishing a micro-wish")
+    PHOTOS = "photos", _("Photos at activities")
+    OTHER = "other", _("Other optional uses")
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "written", _("Signed form")
+    ORAL = "oral", _("Said so in person")
+    ONLINE = "online", _("Online")
+
+
+class ConsentRecord(models.Model):
+    """One statement of consent or its withdrawal. Never changed: a withdrawal is a new record,
+    and the latest record for a purpose is the resident's current choice."""
+
+    community = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="consents", verbose_name=_("resident"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=ConsentPurpose.choices)
+    granted = models.BooleanField(_("consents"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    method = models.CharField(_("how"), max_length=10, choices=ConsentMethod.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    guardian_name = models.CharField(_("guardian"), max_length=50, blank=True)
+    guardian_relation = models.CharField(_("guardian's relation"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["resident", "purpose", "-at"], name="consent_resident_purpose_at")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_purpose_display()} · {self.granted}"
+
+
+class DeletionStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for the community")
+    DONE = "done", _("Carried out: your data was anonymised")
+    REFUSED = "refused", _("Refused")
+
+
+class DeletionRequest(models.Model):
+    """A resident asks for their personal data to be deleted (PIPL art. 47). Staff carry it out
+    (anonymise) or refuse it with the reason (a legal duty to keep subsidy records); both are
+    kept and shown to the resident."""
+
+    community = models.ForeignKey(
+        "orgs.OrgNode", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="deletion_requests", verbose_name=_("resident")
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    reason = models.CharField(_("why"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=DeletionStatus.choices, default=DeletionStatus.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("community's answer"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request per resident at a time; a decided one may be followed by another.
+            models.UniqueConstraint(
+                fields=["resident"], condition=Q(status="open"), name="deletion_one_open_per_resident"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(decided_at__isnull=False), name="deletion_decided_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} · {self.get_status_display()}"

@@ -17,9 +17,16 @@ from linli.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from orgs.roles import Cap
 from orgs.selectors import buildings_of, grids_of
 from orgs.views import console_community
-from residents import exports, imports, selectors, services
-from residents.forms import ImportUploadForm, ResidentForm, RevealForm, SelfContactForm
-from residents.models import ImportStatus
+from residents import exports, imports, selectors, selectors_privacy, services
+from residents.forms import (
+    ConsentForm,
+    DeletionRequestForm,
+    ImportUploadForm,
+    ResidentForm,
+    RevealForm,
+    SelfContactForm,
+)
+from residents.models import GUARDIAN_AGE, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -109,6 +116,10 @@ def resident_detail(request, resident_id: int):
             "reveal_form": RevealForm(),
             "needs_reauth": not reauth.is_recent(request),
             "has_device": mfa.confirmed_device(request.user) is not None,
+            "consents": selectors_privacy.consent_states(resident),
+            "consent_history": selectors_privacy.consent_history(resident)[:20],
+            "consent_form": ConsentForm(),
+            "needs_guardian": resident.age < GUARDIAN_AGE,
         },
     )
 
@@ -267,7 +278,14 @@ def me(request):
     return render(
         request,
         "residents/me.html",
-        {"r": resident, "tags": selectors.effective_tags(resident), "reveals": resident.reveals.select_related("actor")[:20]},
+        {
+            "r": resident,
+            "tags": selectors.effective_tags(resident),
+            "reveals": resident.reveals.select_related("actor")[:20],
+            "consents": selectors_privacy.consent_states(resident),
+            "deletion_requests": selectors_privacy.deletion_requests_for_self(user=request.user),
+            "deletion_form": DeletionRequestForm(),
+        },
     )
 
 
