@@ -63,7 +63,9 @@ SECRET_KEY = _secret
 LINLI_FIELD_KEYS = env_list("LINLI_FIELD_KEYS", "")
 LINLI_BLIND_INDEX_KEY = os.environ.get("LINLI_BLIND_INDEX_KEY", "").strip()
 if not LINLI_FIELD_KEYS and os.environ.get("LINLI_FIELD_KEYS_FILE"):
-    LINLI_FIELD_KEYS = [k.strip() for k in Path(os.environ["LINLI_FIELD_KEYS_FILE"]).read_text().split(",") if k.strip()]
+    LINLI_FIELD_KEYS = [
+        k.strip() for k in Path(os.environ["LINLI_FIELD_KEYS_FILE"]).read_text().split(",") if k.strip()
+    ]
 if not LINLI_BLIND_INDEX_KEY and os.environ.get("LINLI_BLIND_INDEX_KEY_FILE"):
     LINLI_BLIND_INDEX_KEY = Path(os.environ["LINLI_BLIND_INDEX_KEY_FILE"]).read_text().strip()
 if not LINLI_FIELD_KEYS or not LINLI_BLIND_INDEX_KEY:
@@ -73,6 +75,7 @@ if not LINLI_FIELD_KEYS or not LINLI_BLIND_INDEX_KEY:
             "the keys that encrypt residents' personal data. `python -c 'import base64, os; "
             "print(base64.b64encode(os.urandom(32)).decode())'` makes one."
         )
+
     # DEBUG only (the demo; the test settings import this module with DEBUG on).
     def _dev_key(label: str) -> str:
         return base64.b64encode(hashlib.sha256(f"linli:{label}:{SECRET_KEY}".encode()).digest()).decode()

@@ -65,7 +65,9 @@ class MoveOutForm(forms.Form):
 
 
 class DeletionRequestForm(forms.Form):
-    reason = forms.CharField(label=_("Why (optional)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why (optional)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DeletionDecisionForm(forms.Form):
