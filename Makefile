@@ -66,6 +66,7 @@ messages: venv
 
 check-deploy: venv
 	DJANGO_SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	LINLI_FIELD_KEYS=$$(head -c 32 /dev/urandom | base64) LINLI_BLIND_INDEX_KEY=$$(head -c 32 /dev/urandom | base64) \
 	DJANGO_ALLOWED_HOSTS=linli.example.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:

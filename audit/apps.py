@@ -19,6 +19,7 @@ class AuditConfig(AppConfig):
         from orgs.navigation import NavItem, register
         from orgs.roles import Cap
         from orgs.services import role_revoked
+        from residents import services_privacy as privacy
         from residents.models import RevealLog
 
         user_logged_in.connect(s.on_login, dispatch_uid="audit-login")
@@ -35,4 +36,7 @@ class AuditConfig(AppConfig):
         post_save.connect(s.on_fund_step, sender=StepLog, dispatch_uid="audit-fund-step")
         post_save.connect(s.on_fund_payment, sender=Payment, dispatch_uid="audit-fund-payment")
         post_save.connect(s.on_enterprise_approval, sender=Approval, dispatch_uid="audit-enterprise-approval")
+        privacy.deletion_request_made.connect(s.on_deletion_requested, dispatch_uid="audit-deletion-requested")
+        privacy.deletion_request_decided.connect(s.on_deletion_decided, dispatch_uid="audit-deletion-decided")
+        privacy.resident_anonymised.connect(s.on_anonymised, dispatch_uid="audit-anonymised")
         register(NavItem(_("Audit log"), "audit:events", Cap.AUDIT_VIEW, order=95, icon="🛡"))

@@ -30,6 +30,10 @@ class Kind(models.TextChoices):
     APPROVAL = "approval", _("Money approved or refused")
     PAYMENT = "payment", _("Money paid out")
     AUDIT_EXPORT = "audit_export", _("Audit log exported")
+    DELETION_REQUESTED = "deletion_requested", _("Deletion of personal data requested")
+    DELETION_CARRIED_OUT = "deletion_done", _("Deletion request carried out")
+    DELETION_REFUSED = "deletion_refused", _("Deletion request refused")
+    ANONYMISED = "anonymised", _("Resident anonymised")
 
 
 class AppendOnly(Exception):

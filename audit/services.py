@@ -135,6 +135,34 @@ def on_reveal(sender, instance, created, **kwargs) -> None:
     )
 
 
+def on_deletion_requested(sender, request, **kwargs) -> None:
+    record(
+        Kind.DELETION_REQUESTED,
+        user=request.requested_by,
+        obj=request,
+        community_id=request.community_id,
+        summary=f"#{request.resident_id}",
+    )
+
+
+def on_deletion_decided(sender, request, **kwargs) -> None:
+    from residents.models import DeletionStatus
+
+    kind = Kind.DELETION_CARRIED_OUT if request.status == DeletionStatus.DONE else Kind.DELETION_REFUSED
+    record(
+        kind,
+        user=request.decided_by,
+        obj=request,
+        community_id=request.community_id,
+        summary=f"#{request.resident_id}: {request.decision_note}".strip(),
+    )
+
+
+def on_anonymised(sender, resident, user=None, reason="", **kwargs) -> None:
+    # The resident's id only: the name is gone, and the log must not keep it either.
+    record(Kind.ANONYMISED, user=user, obj=resident, community_id=resident.community_id, summary=reason)
+
+
 _FUND_APPROVALS = {"charity_approve", "charity_return", "committee_pass", "committee_fail"}
 
 

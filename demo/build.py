@@ -117,6 +117,7 @@ def write_people(
     # carry their pk afterwards and residents can point at them directly.
     bulk_create_with_history(households, Household, batch_size=BATCH, default_change_reason=HISTORY_REASON)
 
+    tags = {t.code: t for t in VulnerableTag.objects.all()}
     residents: list[Resident] = []
     people = []
     for household, plan, nodes in rows:
@@ -137,19 +138,21 @@ def write_people(
                     birth_date=person.birth_date,
                     gender=person.gender,
                     phone=person.phone,
+                    # Sensitive groups are encrypted on the resident, never rows of the tags table.
+                    sensitive_tags=",".join(sorted(c for c in person.tags if c in tags and tags[c].sensitive)),
                     note=person.note,
                 )
             )
             people.append(person)
     bulk_create_with_history(residents, Resident, batch_size=BATCH, default_change_reason=HISTORY_REASON)
 
-    tags = {t.code: t for t in VulnerableTag.objects.all()}
     through = Resident.tags.through
     links = []
     for resident, person in zip(residents, people, strict=True):
         for code in sorted(person.tags):
             if code in tags:  # a city may have removed a default tag; skip rather than fail
-                links.append(through(resident_id=resident.pk, vulnerabletag_id=tags[code].pk))
+                if not tags[code].sensitive:
+                    links.append(through(resident_id=resident.pk, vulnerabletag_id=tags[code].pk))
                 summary.tagged[tags[code].name] = summary.tagged.get(tags[code].name, 0) + 1
         if person.key:
             summary.featured[person.key] = resident

@@ -380,7 +380,7 @@ def _asker(community: OrgNode):
     resident = Resident.objects.filter(community=community, user__isnull=False).order_by("pk").first()
     if resident is not None:
         return resident.user
-    resident = Resident.objects.filter(community=community, user__isnull=True).exclude(phone="").order_by("pk").first()
+    resident = Resident.objects.filter(community=community, user__isnull=True).exclude(phone_hash="").order_by("pk").first()
     if resident is None:
         return None
     return resident_account_create(actor=None, resident=resident, password=PASSWORD)

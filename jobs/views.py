@@ -175,6 +175,7 @@ def _worker_add(request, workshop) -> None:
     """Staff find the resident by name or mobile number in the workshop's community."""
     from django.db.models import Q
 
+    from residents.models import phone_index
     from residents.selectors import resident_list_for_user
 
     if not request.scope.has(Cap.JOB_MANAGE, workshop.community_id) or not request.scope.has(
@@ -183,7 +184,7 @@ def _worker_add(request, workshop) -> None:
         raise NotFound()
     needle = request.POST.get("resident", "").strip()
     found = list(
-        resident_list_for_user(scope=request.scope, community=workshop.community).filter(Q(name=needle) | Q(phone=needle))[:2]
+        resident_list_for_user(scope=request.scope, community=workshop.community).filter(Q(name=needle) | Q(phone_hash=phone_index(needle)))[:2]
     ) if needle else []
     if len(found) != 1:
         messages.error(request, _("Type the resident's full name or mobile number (one person must match)."))

@@ -6,7 +6,9 @@ One module for every deployment; production differs only by environment variable
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -51,6 +53,35 @@ if not _secret:
     # DEBUG only; production refuses to start without DJANGO_SECRET_KEY (bandit B105).
     _secret = "insecure-demo-key-only-for-local-use-never-in-production"  # nosec B105
 SECRET_KEY = _secret
+
+# Keys for personal data encrypted in its columns (ID and mobile numbers, vulnerable groups;
+# linli/fieldcrypt.py, docs/decisions/0005-field-encryption.md). They live outside the
+# database: comma-separated base64 keys of 32 bytes; the first encrypts new values, the others
+# still decrypt during a rotation (`manage.py rotate_field_keys`). The blind-index key (HMAC for
+# lookups and uniqueness) is separate. Only DEBUG (the demo) and the test settings may derive them
+# from SECRET_KEY; production refuses to start without them, as without a secret key.
+LINLI_FIELD_KEYS = env_list("LINLI_FIELD_KEYS", "")
+LINLI_BLIND_INDEX_KEY = os.environ.get("LINLI_BLIND_INDEX_KEY", "").strip()
+if not LINLI_FIELD_KEYS and os.environ.get("LINLI_FIELD_KEYS_FILE"):
+    LINLI_FIELD_KEYS = [
+        k.strip() for k in Path(os.environ["LINLI_FIELD_KEYS_FILE"]).read_text().split(",") if k.strip()
+    ]
+if not LINLI_BLIND_INDEX_KEY and os.environ.get("LINLI_BLIND_INDEX_KEY_FILE"):
+    LINLI_BLIND_INDEX_KEY = Path(os.environ["LINLI_BLIND_INDEX_KEY_FILE"]).read_text().strip()
+if not LINLI_FIELD_KEYS or not LINLI_BLIND_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set LINLI_FIELD_KEYS and LINLI_BLIND_INDEX_KEY (or their *_FILE variants) in production: "
+            "the keys that encrypt residents' personal data. `python -c 'import base64, os; "
+            "print(base64.b64encode(os.urandom(32)).decode())'` makes one."
+        )
+
+    # DEBUG only (the demo; the test settings import this module with DEBUG on).
+    def _dev_key(label: str) -> str:
+        return base64.b64encode(hashlib.sha256(f"linli:{label}:{SECRET_KEY}".encode()).digest()).decode()
+
+    LINLI_FIELD_KEYS = LINLI_FIELD_KEYS or [_dev_key("field")]
+    LINLI_BLIND_INDEX_KEY = LINLI_BLIND_INDEX_KEY or _dev_key("blind-index")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
@@ -308,6 +339,18 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
 LINLI_SITE_NAME = _("Linli community partners")
+
+# Retention (PIPL art. 19, 47): how many days personal data is kept once its purpose has ended.
+# ``residents.services_privacy.anonymise_expired`` (nightly, and `manage.py anonymise_expired`)
+# anonymises residents who moved out that long ago, removes the photos of snapshot reports solved
+# that long ago and empties the rows of resident import files. Audit events are kept at least
+# 180 days (等保: six months of logs); Linli never deletes them (the table is append-only).
+LINLI_RETENTION_DAYS = {
+    "moved_out": env_int("LINLI_RETENTION_MOVED_OUT_DAYS", 730),
+    "snapshot_photos": env_int("LINLI_RETENTION_SNAPSHOT_PHOTO_DAYS", 365),
+    "import_files": env_int("LINLI_RETENTION_IMPORT_FILE_DAYS", 30),
+    "audit_events": max(180, env_int("LINLI_RETENTION_AUDIT_DAYS", 180)),
+}
 
 # Background and periodic work (Huey): disclosure reports, overdue escalations, nightly ledger
 # verification — each app's tasks.py. SQLite storage next to the database by default, Redis

@@ -8,10 +8,10 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from accounts import reauth
-from linli.errors import Forbidden
+from linli.errors import Forbidden, ValidationFailed
 from orgs.roles import Cap
 from orgs.selectors import community_get_for_user
-from residents import selectors, services
+from residents import selectors, selectors_privacy, services, services_privacy
 
 router = Router(tags=["residents"])
 
@@ -38,11 +38,11 @@ class ResidentOut(Schema):
 
     @staticmethod
     def resolve_tags(obj, context) -> list[str]:
-        # The age-based tags are read once per request, not once per resident of the list.
+        # The tags are read once per request, not once per resident of the list.
         request = context["request"]
-        if not hasattr(request, "_linli_age_tags"):
-            request._linli_age_tags = list(selectors.tag_list().filter(min_age__isnull=False))
-        return [t.name for t in selectors.effective_tags(obj, request._linli_age_tags)]
+        if not hasattr(request, "_linli_all_tags"):
+            request._linli_all_tags = list(selectors.tag_list())
+        return [t.name for t in selectors.effective_tags(obj, request._linli_all_tags)]
 
 
 class ResidentIn(Schema):
@@ -98,6 +98,100 @@ class SelfPatch(Schema):
     phone: str
 
 
+class ConsentIn(Schema):
+    purpose: str
+    granted: bool
+    method: str
+    note: str = ""
+    guardian_name: str = ""
+    guardian_relation: str = ""
+
+
+class ConsentOut(Schema):
+    id: int
+    purpose: str
+    granted: bool
+    at: dt.datetime
+    method: str
+    note: str
+    guardian_name: str
+    guardian_relation: str
+
+
+class ConsentStateOut(Schema):
+    purpose: str
+    label: str
+    granted: bool
+    since: dt.datetime | None
+
+
+class DeletionRequestIn(Schema):
+    reason: str = ""
+
+
+class DeletionRequestOut(Schema):
+    id: int
+    resident_id: int
+    requested_at: dt.datetime
+    reason: str
+    status: str
+    decided_at: dt.datetime | None
+    decision_note: str
+
+
+class DeletionDecisionIn(Schema):
+    action: str  # "carry_out" or "refuse"
+    note: str = ""
+
+
+class MoveOutIn(Schema):
+    left_on: dt.date
+
+
+def _states(resident) -> list[ConsentStateOut]:
+    return [
+        ConsentStateOut(purpose=s.purpose, label=s.label, granted=s.granted, since=s.latest.at if s.latest else None)
+        for s in selectors_privacy.consent_states(resident)
+    ]
+
+
+@router.get("/me/consents", response=list[ConsentStateOut], summary="My consents, as they stand")
+def me_consents(request):
+    return _states(selectors.resident_for_self(user=request.user))
+
+
+@router.get("/me/deletion-requests", response=list[DeletionRequestOut], summary="My deletion requests and answers")
+def me_deletion_requests(request):
+    selectors.resident_for_self(user=request.user)
+    return list(selectors_privacy.deletion_requests_for_self(user=request.user))
+
+
+@router.post("/me/deletion-requests", response={201: DeletionRequestOut}, summary="Ask for my data to be deleted")
+def me_deletion_request_create(request, payload: DeletionRequestIn):
+    return Status(201, services_privacy.deletion_request_create(user=request.user, reason=payload.reason))
+
+
+@router.get("/deletion-requests", response=list[DeletionRequestOut], summary="Residents' deletion requests")
+@paginate(LimitOffsetPagination)
+def deletion_request_list(request, community_id: int, status: str = "open"):
+    community = community_get_for_user(scope=request.scope, community_id=community_id, cap=Cap.RESIDENT_MANAGE)
+    return selectors_privacy.deletion_request_list_for_user(scope=request.scope, community=community, status=status)
+
+
+@router.post(
+    "/deletion-requests/{deletion_request_id}/decide",
+    response=DeletionRequestOut,
+    summary="Carry out (anonymise) or refuse a deletion request",
+)
+def deletion_request_decide(request, deletion_request_id: int, payload: DeletionDecisionIn):
+    found = selectors_privacy.deletion_request_get_for_user(scope=request.scope, deletion_request_id=deletion_request_id)
+    if payload.action == "carry_out":
+        return services_privacy.deletion_request_carry_out(actor=request.scope, request=found, note=payload.note)
+    if payload.action == "refuse":
+        return services_privacy.deletion_request_refuse(actor=request.scope, request=found, reason=payload.note)
+    raise ValidationFailed(_("Choose to carry the request out or to refuse it."), code="bad_action")
+
+
 @router.get("/", response=list[ResidentOut], summary="List residents of a community (masked)")
 @paginate(LimitOffsetPagination)
 def resident_list(request, filters: Query[ListFilters]):
@@ -147,6 +241,28 @@ def resident_update(request, resident_id: int, payload: ResidentPatch):
     return services.resident_update(
         actor=request.scope, resident=resident, name=payload.name, phone=payload.phone, note=payload.note
     )
+
+
+@router.get("/{resident_id}/consents", response=list[ConsentOut], summary="A resident's consent records, newest first")
+def resident_consents(request, resident_id: int):
+    resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id)
+    return list(selectors_privacy.consent_history(resident))
+
+
+@router.post("/{resident_id}/consents", response={201: ConsentOut}, summary="Record a consent or its withdrawal")
+def resident_consent_create(request, resident_id: int, payload: ConsentIn):
+    resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id, cap=Cap.RESIDENT_MANAGE)
+    record = services_privacy.consent_record(
+        actor=request.scope, resident=resident, purpose=payload.purpose, granted=payload.granted, method=payload.method,
+        note=payload.note, guardian_name=payload.guardian_name, guardian_relation=payload.guardian_relation,
+    )
+    return Status(201, record)
+
+
+@router.post("/{resident_id}/move-out", response=ResidentOut, summary="Record that a resident moved out")
+def resident_move_out(request, resident_id: int, payload: MoveOutIn):
+    resident = selectors.resident_get_for_user(scope=request.scope, resident_id=resident_id, cap=Cap.RESIDENT_MANAGE)
+    return services_privacy.resident_move_out(actor=request.scope, resident=resident, left_on=payload.left_on)
 
 
 @router.post("/{resident_id}/reveal", response=RevealOut, summary="See a full ID or mobile number (logged)")

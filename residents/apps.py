@@ -14,4 +14,5 @@ class ResidentsConfig(AppConfig):
             NavItem(_("Residents"), "residents:list", Cap.RESIDENT_VIEW, order=20, icon="☺"),
             NavItem(_("Import residents"), "residents:import", Cap.RESIDENT_MANAGE, order=21, icon="⇪"),
             NavItem(_("Access log"), "residents:reveal_log", Cap.AUDIT_VIEW, order=80, icon="👁"),
+            NavItem(_("Deletion requests"), "residents:deletion_requests", Cap.RESIDENT_MANAGE, order=22, icon="✂"),
         )

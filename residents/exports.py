@@ -49,7 +49,7 @@ def residents_workbook(
         )
     from residents.models import VulnerableTag
 
-    age_tags = list(VulnerableTag.objects.filter(min_age__isnull=False))
+    all_tags = list(VulnerableTag.objects.all())
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = "居民"
@@ -68,7 +68,7 @@ def residents_workbook(
                 r.building.name if r.building_id else "",
                 r.unit,
                 r.room,
-                "、".join(t.name for t in effective_tags(r, age_tags)),
+                "、".join(t.name for t in effective_tags(r, all_tags)),
                 r.note,
             ]
         )
@@ -105,4 +105,23 @@ def own_data(resident: Resident) -> dict[str, Any]:
         "registered_at": resident.created_at.isoformat(),
         "changes": history,
         "who_viewed_my_numbers": reveals,
+        "consents": [
+            {
+                "when": c.at.isoformat(),
+                "for": c.get_purpose_display(),
+                "consents": c.granted,
+                "how": c.get_method_display(),
+                "guardian": f"{c.guardian_relation} {c.guardian_name}".strip(),
+            }
+            for c in resident.consents.order_by("at", "id")
+        ],
+        "deletion_requests": [
+            {
+                "when": d.requested_at.isoformat(),
+                "status": d.get_status_display(),
+                "answer": d.decision_note,
+                "answered": d.decided_at.isoformat() if d.decided_at else "",
+            }
+            for d in resident.deletion_requests.order_by("requested_at", "id")
+        ],
     }

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from residents.models import VulnerableTag
+from residents.models import ConsentMethod, ConsentPurpose, VulnerableTag
 
 
 class ResidentForm(forms.Form):
@@ -44,3 +44,32 @@ class ImportUploadForm(forms.Form):
 
 class SelfContactForm(forms.Form):
     phone = forms.CharField(label=_("Mobile number"), max_length=20)
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("For what"), choices=ConsentPurpose.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Consents")), ("0", _("Does not consent / withdraws"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    guardian_name = forms.CharField(label=_("Guardian's name (under 14)"), max_length=50, required=False)
+    guardian_relation = forms.CharField(label=_("Relation, e.g. 母亲"), max_length=20, required=False)
+
+
+class MoveOutForm(forms.Form):
+    left_on = forms.DateField(label=_("Moved out on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DeletionRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (optional)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DeletionDecisionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("carry_out", "carry_out"), ("refuse", "refuse")])
+    note = forms.CharField(max_length=300, required=False)

@@ -26,7 +26,7 @@ from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
 from residents.idcard import check_digit, parse_id_number
-from residents.models import Household, ImportBatch, ImportStatus, Resident, VulnerableTag
+from residents.models import Household, ImportBatch, ImportStatus, Resident, VulnerableTag, id_number_index
 from residents.names import pinyin_keys
 
 MAX_ROWS = 20000
@@ -76,7 +76,8 @@ class _Context:
             (b.parent_id, b.name): b
             for b in OrgNode.objects.filter(community=community, kind=NodeKind.BUILDING)
         }
-        self.existing_ids = set(Resident.objects.filter(community=community).values_list("id_number", flat=True))
+        # Blind indexes, not numbers: the numbers are encrypted, and comparing digests needs no key.
+        self.existing_ids = set(Resident.objects.filter(community=community).values_list("id_number_hash", flat=True))
         self.tags = {t.name: t for t in VulnerableTag.objects.all()} | {t.code: t for t in VulnerableTag.objects.all()}
 
 
@@ -102,7 +103,7 @@ def check_row(values: dict[str, str], ctx: _Context, seen: dict[str, int]) -> tu
         clean["gender"] = info.gender
         if info.number in seen:
             fail("id_number", _("The same ID number is already on row %(row)s of this file.") % {"row": seen[info.number]})
-        elif info.number in ctx.existing_ids:
+        elif id_number_index(info.number) in ctx.existing_ids:
             fail("id_number", _("This person is already registered in the community."))
     except ValidationFailed as exc:
         fail("id_number", exc.message)
@@ -215,6 +216,7 @@ def import_commit(*, actor: Scope, batch: ImportBatch, good_rows_only: bool = Fa
             for h in Household.objects.filter(community=community, building__isnull=False)
         }
 
+    ctx_tags = {t.pk: t for t in VulnerableTag.objects.all()}
     residents = []
     for row in good:
         full, initials = pinyin_keys(row["name"])
@@ -233,20 +235,23 @@ def import_commit(*, actor: Scope, batch: ImportBatch, good_rows_only: bool = Fa
                 birth_date=row["birth_date"],
                 gender=row["gender"],
                 phone=row["phone"],
+                sensitive_tags=",".join(sorted(ctx_tags[t].code for t in row["tag_ids"] if ctx_tags[t].sensitive)),
                 note=row["note"],
             )
         )
     bulk_create_with_history(residents, Resident, batch_size=500, default_user=actor.user)
-    created = {
-        r.id_number: r.pk
-        for r in Resident.objects.filter(community=community, id_number__in=[row["id_number"] for row in good])
-    }
+    created = dict(
+        Resident.objects.filter(
+            community=community, id_number_hash__in=[id_number_index(row["id_number"]) for row in good]
+        ).values_list("id_number_hash", "pk")
+    )
     through = Resident.tags.through
     through.objects.bulk_create(
         [
-            through(resident_id=created[row["id_number"]], vulnerabletag_id=tag_id)
+            through(resident_id=created[id_number_index(row["id_number"])], vulnerabletag_id=tag_id)
             for row in good
             for tag_id in row["tag_ids"]
+            if not ctx_tags[tag_id].sensitive
         ],
         batch_size=1000,
     )

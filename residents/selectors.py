@@ -10,7 +10,15 @@ from linli.errors import NotFound
 from orgs.models import OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
-from residents.models import ImportBatch, Resident, RevealLog, VulnerableTag
+from residents.models import (
+    ImportBatch,
+    Resident,
+    RevealLog,
+    VulnerableTag,
+    id_number_index,
+    phone_index,
+    phone_tail_index,
+)
 
 
 def _scoped(scope: Scope, cap: str) -> QuerySet[Resident]:
@@ -33,15 +41,15 @@ def resident_list_for_user(
             qs = qs.filter(Q(name_initials__startswith=key) | Q(name_pinyin__startswith=key) | Q(name_pinyin__contains=key))
         elif re.fullmatch(r"\d{4}", query):
             # The last four digits of a phone number: how people say it on the phone.
-            qs = qs.filter(phone__endswith=query)
+            qs = qs.filter(phone_tail_hash=phone_tail_index(query))
         elif re.fullmatch(r"\d{11}|\d{17}[\dXx]", query) and not scope.has(Cap.RESIDENT_REVEAL, community.pk):
             # Searching by a full number would tell someone who may not see full numbers whether
             # that number is registered here: only roles that may reveal numbers search by them.
             qs = qs.none()
         elif re.fullmatch(r"\d{11}", query):
-            qs = qs.filter(phone=query)
+            qs = qs.filter(phone_hash=phone_index(query))
         elif re.fullmatch(r"\d{17}[\dXx]", query):
-            qs = qs.filter(id_number=query.upper())
+            qs = qs.filter(id_number_hash=id_number_index(query))
         else:
             qs = qs.filter(name__contains=query)
     if grid_id:
@@ -57,6 +65,8 @@ def resident_list_for_user(
             except ValueError:  # 29 February, in a year that has none: born by the 28th
                 cutoff = today.replace(year=today.year - tag_obj.min_age, day=28)
             qs = qs.filter(Q(birth_date__lte=cutoff) | Q(tags=tag_obj)).distinct()
+        elif tag_obj is not None and tag_obj.sensitive:
+            qs = qs.filter(pk__in=residents_with_sensitive_tag(qs, tag_obj.code))
         else:
             qs = qs.filter(tags__code=tag)
     return qs.select_related("grid", "building").prefetch_related("tags").order_by("grid__sort_order", "name_pinyin", "id")
@@ -77,12 +87,25 @@ def resident_for_self(*, user) -> Resident:
 
 
 def effective_tags(resident: Resident, all_tags: list[VulnerableTag] | None = None) -> list[VulnerableTag]:
-    """Tags given by staff plus those that apply by age (80+)."""
-    given = list(resident.tags.all())
-    tags = all_tags if all_tags is not None else list(VulnerableTag.objects.filter(min_age__isnull=False))
+    """Tags given by staff (the plain ones and the encrypted sensitive ones) plus those that apply
+    by age (80+). Pass ``all_tags`` (every tag, read once) on list pages: no query per resident."""
+    tags = all_tags if all_tags is not None else list(VulnerableTag.objects.all())
+    by_code = {t.code: t for t in tags}
+    codes = resident.sensitive_tag_codes
+    if any(code not in by_code for code in codes):
+        by_code |= {t.code: t for t in VulnerableTag.objects.filter(code__in=codes)}
+    given = list(resident.tags.all()) + [by_code[c] for c in codes if c in by_code]
+    given.sort(key=lambda t: (t.sort_order, t.code))
     age = resident.age
     auto = [t for t in tags if t.min_age is not None and age >= t.min_age and t not in given]
     return given + auto
+
+
+def residents_with_sensitive_tag(qs: QuerySet[Resident], code: str) -> list[int]:
+    """Ids of the residents of ``qs`` in a sensitive group. Membership is encrypted, so the
+    database cannot filter on it: the scoped rows are decrypted here (a community's few thousand
+    rows in milliseconds; docs/decisions/0005-field-encryption.md)."""
+    return [pk for pk, value in qs.values_list("pk", "sensitive_tags") if code in (value or "").split(",")]
 
 
 def tag_list() -> QuerySet[VulnerableTag]:

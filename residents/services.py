@@ -14,7 +14,7 @@ from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
 from residents.idcard import parse_id_number
-from residents.models import Household, Resident, RevealField, RevealLog, VulnerableTag
+from residents.models import Household, Resident, RevealField, RevealLog, VulnerableTag, id_number_index
 from residents.names import pinyin_keys
 
 
@@ -78,6 +78,11 @@ def _require_resident(scope: Scope | None, cap: str, resident: Resident) -> None
         raise NotFound()
 
 
+def sensitive_codes(tags: list[VulnerableTag]) -> str:
+    """The value of ``Resident.sensitive_tags``: sensitive groups are never rows of the tags table."""
+    return ",".join(sorted(t.code for t in tags if t.sensitive))
+
+
 def _household_for(community: OrgNode, address: Address) -> Household | None:
     if address.building is None or not address.room:
         return None
@@ -116,7 +121,7 @@ def resident_create(
         % {"masked": info.number[:4] + "**********" + info.number[-4:], "community": community.name},
         code="duplicate_resident",
     )
-    if Resident.objects.filter(community=community, id_number=info.number).exists():
+    if Resident.objects.filter(community=community, id_number_hash=id_number_index(info.number)).exists():
         raise duplicate
     full, initials = pinyin_keys(name)
     try:
@@ -137,12 +142,13 @@ def resident_create(
                 birth_date=info.birth_date,
                 gender=info.gender,
                 phone=phone_value,
+                sensitive_tags=sensitive_codes(tags or []),
                 note=(note or "").strip()[:200],
             )
     except IntegrityError:
         raise duplicate from None
     if tags:
-        resident.tags.set(tags)
+        resident.tags.set([t for t in tags if not t.sensitive])
     return resident
 
 
@@ -179,9 +185,11 @@ def resident_update(
         resident.household = _household_for(resident.community, address)
     if note is not None:
         resident.note = note.strip()[:200]
+    if tags is not None:
+        resident.sensitive_tags = sensitive_codes(tags)
     resident.save()
     if tags is not None:
-        resident.tags.set(tags)
+        resident.tags.set([t for t in tags if not t.sensitive])
     return resident
 
 

@@ -17,9 +17,16 @@ from linli.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from orgs.roles import Cap
 from orgs.selectors import buildings_of, grids_of
 from orgs.views import console_community
-from residents import exports, imports, selectors, services
-from residents.forms import ImportUploadForm, ResidentForm, RevealForm, SelfContactForm
-from residents.models import ImportStatus
+from residents import exports, imports, selectors, selectors_privacy, services
+from residents.forms import (
+    ConsentForm,
+    DeletionRequestForm,
+    ImportUploadForm,
+    ResidentForm,
+    RevealForm,
+    SelfContactForm,
+)
+from residents.models import GUARDIAN_AGE, ImportStatus
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -49,8 +56,8 @@ def resident_list(request):
         tag=request.GET.get("tag", ""),
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    age_tags = list(selectors.tag_list().filter(min_age__isnull=False))
-    rows = [(r, selectors.effective_tags(r, age_tags)) for r in page.object_list]
+    all_tags = list(selectors.tag_list())
+    rows = [(r, selectors.effective_tags(r, all_tags)) for r in page.object_list]
     context = {
         "community": community,
         "page": page,
@@ -109,6 +116,10 @@ def resident_detail(request, resident_id: int):
             "reveal_form": RevealForm(),
             "needs_reauth": not reauth.is_recent(request),
             "has_device": mfa.confirmed_device(request.user) is not None,
+            "consents": selectors_privacy.consent_states(resident),
+            "consent_history": selectors_privacy.consent_history(resident)[:20],
+            "consent_form": ConsentForm(),
+            "needs_guardian": resident.age < GUARDIAN_AGE,
         },
     )
 
@@ -120,7 +131,7 @@ def resident_edit(request, resident_id: int):
     initial = {
         "name": resident.name, "id_number": resident.id_number_masked, "phone": resident.phone, "grid": resident.grid.name,
         "building": resident.building.name if resident.building_id else "", "unit": resident.unit, "room": resident.room,
-        "tags": list(resident.tags.all()), "note": resident.note,
+        "tags": [t for t in selectors.effective_tags(resident) if t.min_age is None], "note": resident.note,
     }
     form = ResidentForm(request.POST or None, initial=initial, editing=True, **_form_context(request, community))
     if request.method == "POST" and form.is_valid():
@@ -267,7 +278,14 @@ def me(request):
     return render(
         request,
         "residents/me.html",
-        {"r": resident, "tags": selectors.effective_tags(resident), "reveals": resident.reveals.select_related("actor")[:20]},
+        {
+            "r": resident,
+            "tags": selectors.effective_tags(resident),
+            "reveals": resident.reveals.select_related("actor")[:20],
+            "consents": selectors_privacy.consent_states(resident),
+            "deletion_requests": selectors_privacy.deletion_requests_for_self(user=request.user),
+            "deletion_form": DeletionRequestForm(),
+        },
     )
 
 

@@ -27,7 +27,7 @@ from accounts.models import User
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
-from residents.models import Resident
+from residents.models import Resident, phone_index
 from residents.services import resident_account_create
 from volunteers import services
 from volunteers.models import RewardKind, Skill, Task, TaskKind, Team, Volunteer, VolunteerKind
@@ -98,7 +98,7 @@ class _Phones:
     def next(self) -> str:
         while True:
             phone = f"199{self.rng.randrange(10**8):08d}"
-            if not User.objects.filter(phone=phone).exists() and not Resident.objects.filter(phone=phone).exists():
+            if not User.objects.filter(phone=phone).exists() and not Resident.objects.filter(phone_hash=phone_index(phone)).exists():
                 return phone
 
 
@@ -107,7 +107,7 @@ def _resident_volunteers(community: OrgNode, limit: int) -> list[Resident]:
     adults = Resident.objects.filter(
         community=community, user__isnull=True, birth_date__lte=today.replace(year=today.year - 20),
         birth_date__gte=today.replace(year=today.year - 70),
-    ).exclude(phone="").order_by("pk")
+    ).exclude(phone_hash="").order_by("pk")
     return list(adults[:limit])
 
 

@@ -1,5 +1,6 @@
 """Headers, API error shapes, health check and Django's deployment check."""
 
+import base64
 import os
 import secrets
 import subprocess
@@ -103,6 +104,8 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="linli.example.cn",
         LINLI_SQLITE_PATH=str(tmp_path / "check.sqlite3"),
+        LINLI_FIELD_KEYS=base64.b64encode(os.urandom(32)).decode(),
+        LINLI_BLIND_INDEX_KEY=base64.b64encode(os.urandom(32)).decode(),
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -293,7 +293,8 @@ def buyer_for(resident: Resident, *, on: dt.date | None = None, tags: list | Non
         card = worker_card.order_by().annotate(code=Value(_WORKER_CARD, output_field=CharField())).values_list("code", flat=True)
         found = set(groups.values_list("code", flat=True).union(card))
         worker = _WORKER_CARD in found
-        codes = frozenset(found - {_WORKER_CARD})
+        # Sensitive groups (低保, disability…) are encrypted on the resident, not rows to join.
+        codes = frozenset(found - {_WORKER_CARD}) | frozenset(resident.sensitive_tag_codes)
     return pricing.Buyer(age=age, tags=codes, worker=worker)
 
 

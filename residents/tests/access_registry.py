@@ -27,8 +27,9 @@ import openpyxl
 from linli.testkit import World, make_id_number
 from orgs.scope import Scope
 from residents import imports
-from residents.models import ImportBatch, Resident, RevealField, RevealLog
+from residents.models import DeletionRequest, ImportBatch, Resident, RevealField, RevealLog
 from residents.services import resident_reveal
+from residents.services_privacy import deletion_request_create
 
 
 def resident(world: World, side: str) -> Resident:
@@ -61,12 +62,21 @@ def reveal_log(world: World, side: str) -> RevealLog:
     return world.once(f"residents.reveal.{side}", make)
 
 
+def deletion_request(world: World, side: str) -> DeletionRequest:
+    def make() -> DeletionRequest:
+        user = world.user({"a": "resident_a", "b": "resident_b"}[side])
+        return deletion_request_create(user=user, reason=f"{side.upper()}-SECRET-DELETION-REASON")
+
+    return world.once(f"residents.deletion.{side}", make)
+
+
 REGISTRY = {
     "resident_id": lambda w, s: resident(w, s).pk,
     "household_id": lambda w, s: resident(w, s).household_id,
     "batch_id": lambda w, s: import_batch(w, s).pk,
     "reveal_id": lambda w, s: reveal_log(w, s).pk,
     "log_id": lambda w, s: reveal_log(w, s).pk,
+    "deletion_request_id": lambda w, s: deletion_request(w, s).pk,
 }
 
 
@@ -81,4 +91,5 @@ def markers(world: World) -> dict[str, str]:
         b1.id_number_masked: "b1's masked ID number",
         batch.filename: "community B's import file name",
         batch.rows[0]["values"]["name"]: "a name in community B's import file",
+        deletion_request(world, "b").reason: "a deletion request's reason in community B",
     }

@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import api_token_create
 from linli.testkit import PASSWORD, make_id_number
-from residents.models import Resident, RevealLog
+from residents.models import Resident, RevealLog, id_number_index
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_register_through_the_api(world, login):
                "grid": "第二网格", "building": "2号楼", "unit": "1", "room": "606"}
     response = client.post(BASE, payload, content_type="application/json")
     assert response.status_code == 201
-    created = Resident.objects.get(id_number=number)
+    created = Resident.objects.get(id_number_hash=id_number_index(number))
     assert response.json()["id"] == created.pk and response.json()["id_number_masked"] == created.id_number_masked
     again = client.post(BASE, payload, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "duplicate_resident"

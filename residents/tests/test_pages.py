@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from linli.testkit import PASSWORD, make_id_number
-from residents.models import Resident, RevealLog
+from residents.models import Resident, RevealLog, id_number_index
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,7 @@ def test_register_a_resident_through_the_page(world, login):
     number = make_id_number(birth="19920315", seq=444)
     data = {"name": "孙悦", "id_number": number, "phone": "137 0000 0444", "grid": "第一网格", "building": "1号楼", "unit": "1", "room": "202"}
     response = client.post("/console/residents/new/", data)
-    created = Resident.objects.get(id_number=number)
+    created = Resident.objects.get(id_number_hash=id_number_index(number))
     assert response.status_code == 302 and response["Location"] == f"/console/residents/{created.pk}/"
     assert created.phone == "13700000444" and created.community == world.community_a
     assert created.history.get().history_user == world.user("staff_a")

@@ -241,6 +241,9 @@ class Command(BaseCommand):
             DJANGO_SETTINGS_MODULE=module,
             DJANGO_DEBUG="0",
             DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the session below is signed with it
+            # The same keys as the data was written with (production settings demand them).
+            LINLI_FIELD_KEYS=",".join(settings.LINLI_FIELD_KEYS),
+            LINLI_BLIND_INDEX_KEY=settings.LINLI_BLIND_INDEX_KEY,
             LINLI_HTTPS="0",
             DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
             # One account stands for many residents here: its per-account API limit is lifted.
