@@ -25,7 +25,7 @@ from django.urls import reverse
 from citygen.generate import _level
 from insights.figures import BASE, DAY, MONTH, YEAR
 from insights.models import Rollup
-from insights.services.rollups import _roll_up_nodes, period_end
+from insights.services.rollups import _roll_up_nodes
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Role
 from orgs.services import role_grant
@@ -148,10 +148,6 @@ def measure(*, city: OrgNode, year: int, requests: int = 50):
         times = sorted(_time(client, url, requests))
         p95 = times[max(0, int(len(times) * 0.95) - 1)]
         yield label, statistics.median(times), p95
-
-
-def period_days(year: int) -> int:
-    return (period_end(dt.date(year, 1, 1), YEAR) - dt.date(year, 1, 1)).days
 
 
 def measure_refresh(*, city: OrgNode, year: int) -> list[tuple[str, float]]:

@@ -446,11 +446,6 @@ BY_KEY: dict[str, Figure] = {f.key: f for f in BASE}
 DERIVED_BY_KEY: dict[str, Derived] = {d.key: d for d in DERIVED}
 
 
-def label_of(key: str) -> str:
-    item = BY_KEY.get(key) or DERIVED_BY_KEY.get(key)
-    return str(item.label) if item else key
-
-
 def figures_of_model(label: str) -> list[Figure]:
     return [f for f in BASE if f.model == label]
 

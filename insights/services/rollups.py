@@ -26,7 +26,7 @@ from django.db.models import DateField, Max, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from insights.figures import BASE, BY_KEY, DAY, GRAINS, MONTH, YEAR, Figure
+from insights.figures import BASE, DAY, GRAINS, MONTH, YEAR, Figure
 from insights.models import DirtyDay, RefreshState, Rollup
 from orgs.models import NodeKind, OrgNode
 
@@ -449,7 +449,3 @@ def sweep(days: int = 7, today: dt.date | None = None) -> int:
         logger.warning("insights sweep: %s community-days differed from their records", len(differing))
         mark(differing)
     return len(differing)
-
-
-def figure_keys() -> list[str]:
-    return list(BY_KEY)
