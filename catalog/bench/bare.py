@@ -60,3 +60,19 @@ def _insert(cur, community_id, meal_id, resident_id, user_id, now, request) -> N
             request.headers.get("Idempotency-Key"),
         ],
     )
+
+
+def bare_residents(request):
+    """The bare read: a page of a community's residents and the count, as a list page needs,
+    in raw SQL and JSON — no session, no scope, no template (``manage.py bench_city``)."""
+    community_id = int(request.GET["community"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM residents_resident WHERE community_id = %s", [community_id])
+        (count,) = cur.fetchone()
+        cur.execute(
+            "SELECT id, name, unit, room, gender, birth_date FROM residents_resident"
+            " WHERE community_id = %s ORDER BY name_pinyin, id LIMIT 25",
+            [community_id],
+        )
+        rows = [[str(v) for v in row] for row in cur.fetchall()]
+    return JsonResponse({"count": count, "rows": rows})

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from catalog.bench.bare import bare_order
+from catalog.bench.bare import bare_order, bare_residents
 
-urlpatterns = [path("bare/orders", bare_order)]
+urlpatterns = [path("bare/orders", bare_order), path("bare/residents", bare_residents)]

@@ -20,26 +20,14 @@ scale). Not a test: numbers go to docs/benchmarks.md by hand, with the command l
 from __future__ import annotations
 
 import datetime as dt
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
-from catalog.bench import runner
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from catalog.bench import runner, serve
 
 
 def new_meal(item, portions: int):
@@ -209,8 +197,8 @@ class Command(BaseCommand):
         procs = []
         try:
             for name, module in (("full endpoint", "linli.settings"), ("bare view", "catalog.bench.settings_bare")):
-                port = _free_port()
-                procs.append(self._gunicorn(module, port, workers))
+                proc, port = serve.gunicorn(module, workers)
+                procs.append(proc)
                 if name == "full endpoint":
                     path, headers = "/api/v1/catalog/orders", dict(fx["session"])
                     body = {"meal_id": meal.pk, "resident_id": resident_id}
@@ -230,53 +218,8 @@ class Command(BaseCommand):
                 for name, setup, send in targets:
                     parts[name].append(runner.run(name, send, requests=n, concurrency=concurrency, setup=setup))
         finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(timeout=30)
+            serve.stop(procs)
         return [runner.merge(name, parts[name]) for name, _setup, _send in targets]
-
-    def _gunicorn(self, module: str, port: int, workers: int) -> subprocess.Popen:
-        env = dict(os.environ)
-        env.update(
-            DJANGO_SETTINGS_MODULE=module,
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the session below is signed with it
-            # The same keys as the data was written with (production settings demand them).
-            LINLI_FIELD_KEYS=",".join(settings.LINLI_FIELD_KEYS),
-            LINLI_BLIND_INDEX_KEY=settings.LINLI_BLIND_INDEX_KEY,
-            LINLI_HTTPS="0",
-            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-            # One account stands for many residents here: its per-account API limit is lifted.
-            LINLI_API_USER_RATE="",
-        )
-        if connection.vendor == "sqlite":
-            env["LINLI_SQLITE_PATH"] = str(settings.DATABASES["default"]["NAME"])
-        gunicorn = Path(sys.executable).with_name("gunicorn")
-        proc = subprocess.Popen(
-            [
-                str(gunicorn),
-                "linli.wsgi:application",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "--keep-alive",
-                "30",
-            ],
-            env=env,
-            cwd=settings.BASE_DIR,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return proc
-            except OSError:
-                time.sleep(0.2)
-        proc.terminate()
-        raise RuntimeError("gunicorn did not start")
 
     def _inprocess(self, fx: dict, requests: int) -> list:
         import json
