@@ -5,8 +5,9 @@ What a day of a community looks like here: three rooms (activity room, reading r
 canteen) with two to four bookings each that never overlap, and 20–60 service records across
 the three price tiers, most for a registered resident of the community. Records carry
 ``source = ("citygen.day", n)`` so a rerun never doubles them (the unique source constraint).
-Ledger activity, fund requests, orders, markets, volunteers and snapshot reports are not
-generated yet (docs/city.md).
+Two communities in three run an elderly canteen that cooks one dish a day (``build_meals``):
+10–25 orders, most collected (each with its service record, as the kitchen's scan writes it),
+some cancelled or not collected.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.db.models import Max
 from simple_history.utils import bulk_create_with_history
 
+from catalog.models import Item, ItemKind, Meal, Order, OrderStatus, PaymentState
+from linli import bulk
 from orgs.models import NodeKind, OrgNode
 from records.models import ProviderKind, ServiceRecord, Tier
 from residents.models import Resident
@@ -48,6 +51,8 @@ class Activity:
     rooms: int = 0
     bookings: int = 0
     records: int = 0
+    meals: int = 0
+    orders: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -131,18 +136,140 @@ def build_activity(*, communities: list[OrgNode], days: int, end: dt.date, seed:
                 next_source += 1
         t = time.perf_counter()
         with transaction.atomic():
-            bulk_create_with_history(bookings, Booking, batch_size=2000)
+            bulk.insert(Booking, bookings, history=True)
         t_bookings += time.perf_counter() - t
         t = time.perf_counter()
         with transaction.atomic():
-            ServiceRecord.objects.bulk_create(records, batch_size=2000)
+            bulk.insert(ServiceRecord, records)
         t_records += time.perf_counter() - t
         result.bookings += len(bookings)
         result.records += len(records)
         if stdout and n % 48 == 0:
             stdout.write(f"  activity: {n} communities")
+    bulk.reset_sequences(Booking, ServiceRecord)
     result.seconds["bookings"] = t_bookings
     result.seconds["records"] = t_records
+    return result
+
+
+DISHES = ("红烧肉套餐", "清蒸鱼套餐", "西红柿炒蛋套餐", "土豆炖牛肉套餐", "素三鲜水饺", "小米粥配包子", "宫保鸡丁套餐")
+
+
+def _canteen_item(community: OrgNode) -> Item:
+    from catalog import services
+
+    item = Item.objects.filter(community=community, kind=ItemKind.MEAL, name="长者助餐").first()
+    if item is None:
+        category = services.category_create(actor=None, community=community, name="助餐服务")
+        item = services.item_create(
+            actor=None,
+            community=community,
+            category=category,
+            name="长者助餐",
+            kind=ItemKind.MEAL,
+            provider_kind=ProviderKind.COMMUNITY,
+            provider_name="社区长者食堂",
+            tier=Tier.LOW_COST,
+            price_fen=1200,
+        )
+    return item
+
+
+def build_meals(*, communities: list[OrgNode], days: int, end: dt.date, seed: int = 1, stdout=None) -> Activity:
+    """A dish a day in each community's canteen for ``days`` days up to ``end`` (exclusive),
+    with its orders and, for every box handed over, the service record the scan writes."""
+    rng = random.Random(seed * 7 + 1)
+    result = Activity()
+    started = time.perf_counter()
+    first = end - dt.timedelta(days=days)
+    for n, community in enumerate(communities, 1):
+        if n % 3 == 0:
+            continue  # no canteen here
+        item = _canteen_item(community)
+        taken = set(Meal.objects.filter(item=item).values_list("serve_date", flat=True))
+        residents = list(Resident.objects.filter(community_id=community.pk).values_list("pk", flat=True)[:400])
+        if not residents:
+            continue
+        meals, plans = [], []
+        for i in range(days):
+            day = first + dt.timedelta(days=i)
+            if day in taken:
+                continue
+            wanted = rng.randint(10, 25)
+            fates = [rng.choices(("c", "x", "n"), weights=(85, 10, 5))[0] for _ in range(wanted)]
+            ordered = sum(1 for f in fates if f != "x")
+            portions = ordered + rng.randint(0, 10)
+            meals.append(
+                Meal(
+                    community_id=community.pk,
+                    item=item,
+                    serve_date=day,
+                    name=rng.choice(DISHES),
+                    portions=portions,
+                    portions_left=portions - ordered,
+                    cutoff_at=_aware(day - dt.timedelta(days=1), 20, 0),
+                    pickup_point="社区长者食堂",
+                    pickup_start=dt.time(11),
+                    pickup_end=dt.time(12, 30),
+                )
+            )
+            plans.append(fates)
+        with transaction.atomic():
+            bulk.insert(Meal, meals)
+            orders, records = [], []
+            codes = rng.sample(range(1, 1_000_000), 50)
+            for meal, fates in zip(meals, plans, strict=True):
+                ordered_at = _aware(meal.serve_date - dt.timedelta(days=1), 9, 0)
+                for k, fate in enumerate(fates):
+                    picked = _aware(meal.serve_date, 11, rng.randint(0, 29))
+                    status = {"c": OrderStatus.COLLECTED, "x": OrderStatus.CANCELLED, "n": OrderStatus.NO_SHOW}[fate]
+                    order = Order(
+                        community_id=community.pk,
+                        meal=meal,
+                        resident_id=rng.choice(residents),
+                        quantity=1,
+                        status=status,
+                        pickup_code=f"{codes[k]:06d}",
+                        created_at=ordered_at + dt.timedelta(minutes=k),
+                        cancelled_at=ordered_at + dt.timedelta(hours=2) if fate == "x" else None,
+                        handed_over_at=picked if fate == "c" else None,
+                        list_price_fen=1200,
+                        amount_fen=1000,
+                        price_lines=[],
+                        payment_state=PaymentState.PAID if fate == "c" else PaymentState.DUE,
+                        payment_method="offline",
+                        paid_at=picked if fate == "c" else None,
+                    )
+                    orders.append(order)
+            bulk.insert(Order, orders, history=True)
+            next_record = bulk.next_id(ServiceRecord)
+            for order in orders:
+                if order.status != OrderStatus.COLLECTED:
+                    continue
+                records.append(
+                    ServiceRecord(
+                        community_id=community.pk,
+                        service=item.name,
+                        category="助餐服务",
+                        tier=Tier.LOW_COST,
+                        occurred_at=order.handed_over_at,
+                        provider_kind=ProviderKind.COMMUNITY,
+                        provider_name="社区长者食堂",
+                        resident_id=order.resident_id,
+                        person_times=1,
+                        amount_fen=order.amount_fen,
+                        source_type="catalog.order",
+                        source_id=order.pk,
+                    )
+                )
+            bulk.insert(ServiceRecord, records, start_id=next_record)
+        result.meals += len(meals)
+        result.orders += len(orders)
+        result.records += len(records)
+        if stdout and n % 48 == 0:
+            stdout.write(f"  meals: {n} communities")
+    bulk.reset_sequences(Meal, Order, ServiceRecord)
+    result.seconds["meals"] = time.perf_counter() - started
     return result
 
 

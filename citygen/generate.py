@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from linli import bulk
 from orgs.models import NodeKind, OrgNode
 from residents.idcard import check_digit
 from residents.models import Resident
@@ -119,7 +120,8 @@ def build_city(*, communities: int, preset: str = "ci", seed: int = 1, name: str
                 )
             )
         with transaction.atomic():
-            bulk_create_with_history(people, Resident, batch_size=2000)
+            bulk.insert(Resident, people, history=True)
         total += len(people)
+    bulk.reset_sequences(Resident)
     nodes = 1 + len(districts) + len(subs) + len(comms) + len(grids) + len(buildings)
     return Result(nodes=nodes, communities=len(comms), residents=total)

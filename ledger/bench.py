@@ -33,6 +33,7 @@ from ledger import selectors, services
 from ledger.chain import ChainEntry, entry_hash
 from ledger.models import Account, AccountType, Book, MonthTotal, OwnerType, Posting, Transaction, Unit
 from ledger.verify import book_verify
+from linli import bulk
 from orgs.models import NodeKind, OrgNode
 from orgs.services import node_create
 
@@ -83,14 +84,25 @@ def _next_ids() -> tuple[int, int]:
 
 
 def generate(
-    *, communities: int, per_community: int, months: int = 36, seed: int = 1, progress: Callable[[str], None] = print
+    *,
+    communities: int,
+    per_community: int,
+    months: int = 36,
+    seed: int = 1,
+    progress: Callable[[str], None] = print,
+    nodes: list[OrgNode] | None = None,
+    days: int | None = None,
+    until: dt.datetime | None = None,
 ) -> Generated:
+    """``nodes``: write into these communities (a generated city's) instead of making
+    ``communities`` new ones; ``days`` instead of ``months``: the history's length, ending
+    ``until`` (default now)."""
     rng = random.Random(seed)
     began = time.perf_counter()
-    end = timezone.now().replace(microsecond=0)
-    start = end - dt.timedelta(days=30 * months)
+    end = (until or timezone.now()).replace(microsecond=0)
+    start = end - dt.timedelta(days=days if days is not None else 30 * months)
     span = (end - start).total_seconds()
-    nodes = _communities(communities)
+    nodes = nodes if nodes is not None else _communities(communities)
     next_t, next_p = _next_ids()
     total_t = total_p = 0
 
@@ -192,8 +204,8 @@ def generate(
             next_t += 1
 
         with transaction.atomic():
-            Transaction.objects.bulk_create(txs, batch_size=2000)
-            Posting.objects.bulk_create(posts, batch_size=2000)
+            bulk.insert(Transaction, txs)
+            bulk.insert(Posting, posts)
             MonthTotal.objects.bulk_create(
                 [
                     MonthTotal(book=book, community=community, month=m, kind=k, unit=u, amount=a, count=n)

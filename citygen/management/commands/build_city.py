@@ -1,5 +1,6 @@
-"""Build a synthetic city: the org tree, residents, and ``--days`` of rooms, bookings and service
-records, then the dashboards' rollups (docs/city.md).
+"""Build a synthetic city: the org tree, residents, and ``--days`` of rooms, bookings, service
+records, the canteen's dishes and orders, and ledger activity, then the dashboards' rollups
+(docs/city.md).
 
     manage.py build_city --communities 384 --preset city --days 365
 """
@@ -10,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from citygen.activity import build_activity, communities_of
+from citygen.activity import build_activity, build_meals, communities_of
 from citygen.generate import PRESETS, build_city
 from insights.services import rollups
 from orgs.models import OrgNode
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--days", type=int, default=0, help="days of history up to yesterday (0: none)")
         parser.add_argument("--name", default="淄博市")
+        parser.add_argument("--ledger-per-day", type=int, default=3, help="ledger transactions per community a day")
 
     def handle(self, *args, **opts):
         start = time.perf_counter()
@@ -45,6 +47,23 @@ class Command(BaseCommand):
             f"{a.rooms} rooms ({a.seconds['rooms']:.1f} s), {a.bookings} bookings ({a.seconds['bookings']:.1f} s), "
             f"{a.records} service records ({a.seconds['records']:.1f} s)"
         )
+        communities = communities_of(city)
+        m = build_meals(communities=communities, days=opts["days"], end=timezone.localdate(), seed=opts["seed"])
+        self.stdout.write(f"{m.meals} dishes, {m.orders} orders, {m.records} hand-over records ({m.seconds['meals']:.1f} s)")
+        if opts["ledger_per_day"]:
+            from ledger import bench
+
+            g = bench.generate(
+                communities=0,
+                per_community=opts["days"] * opts["ledger_per_day"],
+                nodes=communities,
+                days=opts["days"],
+                # Up to last midnight, like the rest of the history: today is the refresh's.
+                until=timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time())),
+                seed=opts["seed"],
+                progress=lambda line: None,
+            )
+            self.stdout.write(f"{g.transactions} ledger transactions, {g.postings} postings ({g.seconds:.1f} s)")
         t = time.perf_counter()
         end = timezone.localdate()
         rows = rollups.rebuild(start=end - dt.timedelta(days=opts["days"]), end=end)
