@@ -276,7 +276,8 @@ def load_fixture(*, city: OrgNode, communities: int, portions: int = 200_000) ->
                 resident_id=me.pk,
             )
         )
-    assert Meal.objects.filter(pk__in=[c.meal_id for c in out]).count() == len(out)
+    if Meal.objects.filter(pk__in=[c.meal_id for c in out]).count() != len(out):
+        raise RuntimeError("load fixture: a community's meal is missing")
     return Fixture(
         city_id=city.pk,
         communities=out,
