@@ -241,7 +241,7 @@ def build_meals(*, communities: list[OrgNode], days: int, end: dt.date, seed: in
                         paid_at=picked if fate == "c" else None,
                     )
                     orders.append(order)
-            bulk.insert(Order, orders, history=True)
+            bulk.insert(Order, orders)  # as the app: no history copy of a new order (docs/benchmarks.md)
             next_record = bulk.next_id(ServiceRecord)
             for order in orders:
                 if order.status != OrderStatus.COLLECTED:

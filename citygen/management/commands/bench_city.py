@@ -39,8 +39,12 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="淄博市", help="the generated city's name")
         parser.add_argument("--communities", type=int, default=24, help="communities the load's people live in")
         parser.add_argument("--workers", type=int, default=4)
-        parser.add_argument("--rate", type=float, default=300.0, help="the mix's requests per second")
-        parser.add_argument("--seconds", type=float, default=60.0)
+        parser.add_argument(
+            "--rate",
+            default="300",
+            help="the mix's requests per second; several, comma-separated, are run one after the other",
+        )
+        parser.add_argument("--seconds", type=float, default=60.0, help="per rate")
         parser.add_argument("--threads", type=int, default=64, help="client threads of the open-loop mix")
         parser.add_argument("--requests", type=int, default=400, help="per kind, throughput phase")
         parser.add_argument("--concurrency", type=int, default=8, help="client threads, throughput phase")
@@ -78,7 +82,14 @@ class Command(BaseCommand):
             if not o["skip_throughput"]:
                 self._throughput(kinds, bare, port, bare_port, o)
             if not o["skip_mix"]:
-                self._mix(kinds, port, full.pid, o)
+                rates = [float(r) for r in str(o["rate"]).split(",") if r.strip()]
+                summary = [self._mix(kinds, port, full.pid, o, rate) for rate in rates]
+                if len(summary) > 1:
+                    self.stdout.write("| rate asked | served/s | errors | p50 ms | p95 ms | p99 ms | app CPU per request |")
+                    self.stdout.write("|---:|---:|---:|---:|---:|---:|---:|")
+                    for line in summary:
+                        self.stdout.write(line)
+                    self.stdout.write("")
         finally:
             serve.stop(procs)
 
@@ -125,18 +136,18 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
 
-    def _mix(self, kinds, port, server_pid, o) -> None:
+    def _mix(self, kinds, port, server_pid, o, rate: float) -> str:
         meter = loadclient.CpuMeter([server_pid])
         meter.start()
         tallies, took = loadclient.open_loop(
-            "127.0.0.1", port, kinds, rate=o["rate"], seconds=o["seconds"], threads=o["threads"]
+            "127.0.0.1", port, kinds, rate=rate, seconds=o["seconds"], threads=o["threads"]
         )
         cpu = meter.stop()
         sent = sum(len(t.latencies_ms) for t in tallies.values())
         errors = sum(t.errors for t in tallies.values())
         everything = loadclient.Tally("all", [ms for t in tallies.values() for ms in t.latencies_ms])
         self.stdout.write(
-            f"Mix (open loop, {o['rate']:.0f}/s asked for {o['seconds']:.0f} s, {o['threads']} threads): "
+            f"Mix (open loop, {rate:.0f}/s asked for {o['seconds']:.0f} s, {o['threads']} threads): "
             f"{sent} requests in {took:.1f} s = {sent / took:,.0f}/s, {errors} errors; "
             f"p50 {everything.pct(50):.1f} ms, p95 {everything.pct(95):.1f} ms, p99 {everything.pct(99):.1f} ms\n"
         )
@@ -153,6 +164,10 @@ class Command(BaseCommand):
             f"\nCPU during the mix ({cpu['wall']:.1f} s): app server {cpu['server']:.1f} s, "
             f"PostgreSQL {cpu['database']:.1f} s, client {cpu['client']:.1f} s; "
             f"machine busy {cpu['machine_busy'] * 100:.0f}%\n"
+        )
+        return (
+            f"| {rate:.0f} | {sent / took:,.0f} | {errors} | {everything.pct(50):.1f} | {everything.pct(95):.1f} | "
+            f"{everything.pct(99):.1f} | {cpu['server'] / sent * 1000 if sent else 0:.1f} ms |"
         )
 
     # --- in process: the mix still matches the app -------------------------------------------
