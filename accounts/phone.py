@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from linli.errors import ValidationFailed
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# A mobile number inside other text (a username like "v13800000101"), not part of a longer number.
+_MOBILE_INSIDE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 def normalize_phone(raw: str) -> str:
@@ -33,6 +35,11 @@ def is_valid_phone(raw: str) -> bool:
     except ValidationFailed:
         return False
     return True
+
+
+def contains_phone(text: str) -> bool:
+    """Does ``text`` hold a mobile number, alone or inside other characters?"""
+    return bool(_MOBILE_INSIDE.search(text or ""))
 
 
 def mask_phone(phone: str) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -7,18 +9,37 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ApiToken, User
-from accounts.phone import normalize_phone
+from accounts.phone import contains_phone, normalize_phone
+from accounts.selectors import phone_taken
 from linli.errors import Conflict, NotFound, ValidationFailed
+
+# No 0/o, 1/l/i: a generated username may be read out over the phone.
+_USERNAME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def username_generate(*, prefix: str) -> str:
+    """A username that says nothing about the person: ``prefix`` and 8 random characters
+    (``r7kq2m9xa`` for a resident). Residents log in with their mobile number, so nobody has to
+    remember it; it only must not be the number, which would sit in clear in every log."""
+    while True:
+        name = prefix + "".join(secrets.choice(_USERNAME_ALPHABET) for _ in range(8))
+        if not User.objects.filter(username__iexact=name).exists():
+            return name
 
 
 @transaction.atomic
 def user_create(
     *, username: str, password: str | None, display_name: str = "", phone: str = "", is_superuser: bool = False
 ) -> User:
+    if contains_phone(username):
+        raise ValidationFailed(
+            _("A username may not contain a mobile number: the person logs in with the number itself."),
+            code="username_is_phone",
+        )
     if User.objects.filter(username__iexact=username).exists():
         raise Conflict(_("The username “%(name)s” is taken.") % {"name": username})
     phone_value = normalize_phone(phone) if phone else None
-    if phone_value and User.objects.filter(phone=phone_value).exists():
+    if phone_value and phone_taken(phone_value):
         raise Conflict(_("This mobile number already belongs to another account."))
     user = User(
         username=username,

@@ -70,11 +70,16 @@ def on_logout(sender, request, user, **kwargs) -> None:
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
-    # The name as typed (never the password): it may not be an account at all.
-    record(Kind.LOGIN_FAILED, username=str(credentials.get("username", ""))[:150], request=request)
+    # Never the password; and the name as the lockout counts it, not as typed: the account's
+    # username, or a keyed hash when a mobile number (or other digits) matched no account, so a
+    # resident who typed their number leaves it nowhere in clear (accounts.backends).
+    from accounts.backends import login_name_for_log
+
+    record(Kind.LOGIN_FAILED, username=login_name_for_log(str(credentials.get("username", "") or "")), request=request)
 
 
 def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    # ``username`` is what AXES_USERNAME_CALLABLE returned: already the account or the hash.
     record(Kind.LOCKOUT, username=str(username or "")[:150], request=request)
 
 

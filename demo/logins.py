@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.utils import translation
 
 from accounts.models import User
+from accounts.selectors import user_by_phone
 from accounts.services import user_create
 from demo.people import ELDERLY_ALONE, FeaturedResident
 from orgs.models import OrgNode
@@ -110,7 +111,7 @@ def login_conflicts() -> list[str]:
         if User.objects.filter(username__iexact=login.username).exists():
             taken.append(login.username)
         phone = phones.get(login.resident_key)
-        if phone and User.objects.filter(phone=phone).exists():
+        if phone and user_by_phone(phone) is not None:
             taken.append(phone)
     return taken
 

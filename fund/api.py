@@ -14,7 +14,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from accounts import reauth
-from accounts.models import User
+from accounts.selectors import user_for_login_name
 from fund import disclosure, figures, selectors, services
 from fund.audit import audit_export
 from fund.models import DisclosureReport, RequestStatus
@@ -498,7 +498,7 @@ def _public_donation(d) -> PublicDonationOut:
 def _members(items: list[FundMemberIn]) -> list[services.MemberIn]:
     out = []
     for m in items:
-        user = User.objects.filter(username__iexact=m.username.strip()).first()
+        user = user_for_login_name(m.username)
         if user is None:
             raise ValidationFailed(f"{m.username}: " + str(_no_login()), code="member_login")
         out.append(services.MemberIn(user=user, term_start=m.term_start, term_end=m.term_end, name=m.name, title=m.title, is_chair=m.is_chair))

@@ -9,13 +9,13 @@ applications, work and wage statements. Money is integer fen.
 # No ``from __future__ import annotations``: django-ninja reads the real annotations.
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from accounts.selectors import user_for_login_name
 from jobs import selectors, services
 from jobs.exports import statement_pdf, statements_workbook
 from linli.errors import NotFound, ValidationFailed
@@ -346,7 +346,7 @@ def workshop_create(request, payload: WorkshopIn):
 
         room = room_get_for_user(scope=request.scope, room_id=payload.room_id)
     if payload.lead_login:
-        lead = get_user_model().objects.filter(username=payload.lead_login.strip()).first()
+        lead = user_for_login_name(payload.lead_login)
         if lead is None:
             raise ValidationFailed(_("No account with that login name."))
     workshop = services.workshop_create(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import user_for_login_name
 from jobs import selectors, services
 from jobs.exports import statement_pdf, statements_workbook
 from jobs.forms import IncomeForm, JobForm, PeriodForm, ProfileForm, RateForm, WeeklyFairForm, WorkshopForm
@@ -86,11 +87,9 @@ def workshop_create(request):
     rooms = list(room_list_for_user(scope=request.scope, community=community)) if request.scope.has(Cap.SPACE_VIEW, community.pk) else []
     form = WorkshopForm(request.POST or None, merchants=merchants, rooms=rooms)
     if request.method == "POST" and form.is_valid():
-        from accounts.models import User
-
         data = dict(form.cleaned_data)
         login = data.pop("lead_login").strip()
-        lead = User.objects.filter(username=login).first() if login else None
+        lead = user_for_login_name(login) if login else None
         if login and lead is None:
             form.add_error("lead_login", _("No account with that login name."))
         else:

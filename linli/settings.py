@@ -233,7 +233,12 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LINLI_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Count failures per account, not per spelling of its name (username case, mobile number).
+# What this returns is also what axes writes in its tables' username columns: the account's
+# username, or a keyed hash of a mobile number that matched no account, never the number.
 AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+# Axes also keeps the POSTed form (``post_data``): the typed login name, which may be a mobile
+# number, is masked there like the password (axes' default; pinned here because it matters).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -9,10 +9,10 @@ their own community at ``/mine``. Money is integer fen.
 # No ``from __future__ import annotations``: django-ninja reads the real annotations.
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from accounts.selectors import user_for_login_name
 from linli.errors import NotFound
 from markets import selectors, services
 from orgs.roles import Cap
@@ -285,7 +285,7 @@ def merchant_member_add(request, merchant_id: int, payload: MarketMemberIn):
         Cap.JOB_MANAGE, merchant.community_id
     ):
         raise NotFound()
-    user = get_user_model().objects.filter(username=payload.login.strip()).first()
+    user = user_for_login_name(payload.login)
     if user is None:
         raise NotFound()
     return Status(201, services.merchant_member_add(actor=request.scope, merchant=merchant, user=user))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import user_for_login_name
 from linli.errors import DomainError, NotFound
 from markets import selectors, services
 from markets.forms import ApplyForm, DonationForm, MarketForm, MerchantApplyForm, MerchantForm, TakingsForm, VisitsForm
@@ -319,9 +320,7 @@ def merchant_action(request, merchant_id: int):
                 actor=request.scope, merchant=merchant, approve=action == "approve", note=request.POST.get("note", "")
             )
         elif action == "member":
-            from accounts.models import User
-
-            user = User.objects.filter(username=request.POST.get("login", "").strip()).first()
+            user = user_for_login_name(request.POST.get("login", ""))
             if user is None:
                 messages.error(request, _("No account with that login name."))
             else:

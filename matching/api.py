@@ -272,6 +272,12 @@ class WishIn(Schema):
     details: str = ""
     category: str = "goods"
     estimated_fen: int = 0
+    # The resident's consent to publishing (a residents ConsentRecord): true records it with the
+    # wish. Without it, a consent must already be on record (POST /residents/{id}/consents).
+    record_consent: bool = False
+    consent_method: str = "oral"
+    guardian_name: str = ""
+    guardian_relation: str = ""
 
 
 class ClaimIn(Schema):

@@ -363,7 +363,7 @@ def _users() -> dict[str, User]:
 
 
 def _wishes(plan: Plan, community: OrgNode, users: dict[str, User], counter: list[int]) -> int:
-    from residents.models import Resident
+    from residents.models import GUARDIAN_AGE, Resident
 
     residents = list(Resident.objects.filter(community=community).select_related("grid", "building").order_by("pk"))
     # Wishes are the grid worker's: in 康平社区 the demo ``grid`` login posts those of 第一网格.
@@ -386,6 +386,10 @@ def _wishes(plan: Plan, community: OrgNode, users: dict[str, User], counter: lis
         poster = None
         if grid_user is not None and covers(Scope(grid_user), Cap.WISH_POST, resident.grid):
             poster = Scope(grid_user)
+        # The consent is recorded with the wish, as the worker's form does; a child's by a parent.
+        guardian = {}
+        if resident.age < GUARDIAN_AGE:
+            guardian = {"guardian_name": f"{resident.name[:1]}女士", "guardian_relation": "母亲"}
         wish = services.wish_post(
             actor=poster,
             resident=resident,
@@ -395,6 +399,9 @@ def _wishes(plan: Plan, community: OrgNode, users: dict[str, User], counter: lis
             category=category,
             estimated_fen=yuan * 100,
             consent_note="本人（或监护人）口头同意公开发布，网格员入户时记录",
+            record_consent=True,
+            consent_method="oral",
+            **guardian,
         )
         made += 1
         n = counter[0]

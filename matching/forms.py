@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from matching.models import AffectedGroup, Category, NeedSource, NeedStatus, OfferedBy, ResourceStatus, Urgency
+from residents.models import ConsentMethod
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -111,9 +112,19 @@ class WishForm(forms.Form):
     details = forms.CharField(label=_("Details (public)"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices, initial=Category.GOODS)
     estimated_yuan = forms.IntegerField(label=_("Estimated value (yuan)"), min_value=0, max_value=1000, required=False)
+    # The consent is a residents.ConsentRecord (purpose: micro-wish). Ticking records it with
+    # the wish; a resident whose consent is already on record needs no tick.
+    consent_given = forms.BooleanField(
+        label=_("The resident agrees to the micro-wish being published (without identifying details)"),
+        required=False,
+        help_text=_("Records the consent. Not needed if it is already on the resident's page."),
+    )
+    consent_method = forms.ChoiceField(label=_("How"), choices=ConsentMethod.choices, initial=ConsentMethod.ORAL)
     consent_note = forms.CharField(
         label=_("How the resident consented"), max_length=200, help_text=_("e.g. 本人口头同意，家访时")
     )
+    guardian_name = forms.CharField(label=_("Guardian's name (under 14)"), max_length=50, required=False)
+    guardian_relation = forms.CharField(label=_("Relation, e.g. 母亲"), max_length=20, required=False)
 
     def __init__(self, *args, residents=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,9 +33,14 @@ def consent_states(resident: Resident) -> list[ConsentState]:
     return [ConsentState(value, str(label), latest.get(value)) for value, label in ConsentPurpose.choices]
 
 
+def consent_latest(resident: Resident, purpose: str) -> ConsentRecord | None:
+    """The resident's current choice for ``purpose``: the latest record, a consent or a withdrawal."""
+    return resident.consents.filter(purpose=purpose).order_by("-at", "-id").first()
+
+
 def consent_granted(resident: Resident, purpose: str) -> bool:
     """Has the resident (or their guardian) consented to ``purpose``, as of now?"""
-    record = resident.consents.filter(purpose=purpose).order_by("-at", "-id").first()
+    record = consent_latest(resident, purpose)
     return record is not None and record.granted
 
 

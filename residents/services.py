@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phone import normalize_phone
+from accounts.selectors import phone_taken
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
@@ -203,7 +204,7 @@ def resident_self_update(*, user: User, phone: str) -> Resident:
     resident.phone = new_phone
     resident.save(update_fields=["phone", "updated_at"])
     if user.phone != new_phone:
-        if User.objects.filter(phone=new_phone).exclude(pk=user.pk).exists():
+        if phone_taken(new_phone, exclude=user):
             raise Conflict(_("This mobile number already belongs to another account."), code="phone_taken")
         user.phone = new_phone
         user.save(update_fields=["phone"])
@@ -237,8 +238,9 @@ def resident_reveal(*, actor: Scope, resident: Resident, field: str, reason: str
 
 @transaction.atomic
 def resident_account_create(*, actor: Scope | None, resident: Resident, password: str) -> User:
-    """Give a resident a login (username = their mobile number)."""
-    from accounts.services import user_create
+    """Give a resident a login. They log in with their mobile number (looked up by its blind
+    index); the username is generated, so it does not repeat the number in clear."""
+    from accounts.services import user_create, username_generate
     from orgs.roles import Role
     from orgs.services import role_grant
 
@@ -247,7 +249,9 @@ def resident_account_create(*, actor: Scope | None, resident: Resident, password
         raise Conflict(_("This resident already has a login."))
     if not resident.phone:
         raise ValidationFailed(_("Record the resident's mobile number first: it is their login name."))
-    user = user_create(username=resident.phone, password=password, display_name=resident.name, phone=resident.phone)
+    user = user_create(
+        username=username_generate(prefix="r"), password=password, display_name=resident.name, phone=resident.phone
+    )
     resident.user = user
     resident.save(update_fields=["user", "updated_at"])
     role_grant(user=user, node=resident.grid, role=Role.RESIDENT)

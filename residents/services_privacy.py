@@ -121,6 +121,11 @@ def resident_anonymise(*, actor: Scope | None, resident: Resident, reason: str, 
         account.phone = None
         account.is_active = False
         account.save()
+        # The account's history copies its names and number too.
+        User.history.filter(id=account.pk).update(
+            username=account.username, display_name=ANONYMOUS_NAME, first_name="", last_name="", email="",
+            phone=None, phone_hash="",
+        )
     # Inside the transaction, like every audit event: the change and its record commit together.
     resident_anonymised.send(sender=Resident, resident=resident, user=user, reason=reason)
     return resident
@@ -189,7 +194,10 @@ def consent_record(
             % {"name": resident.name},
             code="guardian_required",
         )
-    return ConsentRecord.objects.create(
+    # Locked, as matching's wish_post locks it: a wish being posted and a withdrawal of the
+    # consent for it happen one after the other, never interleaved.
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    record = ConsentRecord.objects.create(
         community_id=resident.community_id,
         resident=resident,
         purpose=purpose,
@@ -200,6 +208,12 @@ def consent_record(
         guardian_name=guardian_name[:50],
         guardian_relation=guardian_relation[:20],
     )
+    if purpose == ConsentPurpose.WISH and not record.granted:
+        # Withdrawn: the resident's open micro-wishes leave the public wall now (docs/matching.md).
+        from matching.services import wishes_withdraw_for_consent
+
+        wishes_withdraw_for_consent(actor=actor, resident=resident)
+    return record
 
 
 # --- Deletion requests -------------------------------------------------------------------------

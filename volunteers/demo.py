@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import user_by_phone
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
@@ -98,7 +99,7 @@ class _Phones:
     def next(self) -> str:
         while True:
             phone = f"199{self.rng.randrange(10**8):08d}"
-            if not User.objects.filter(phone=phone).exists() and not Resident.objects.filter(phone_hash=phone_index(phone)).exists():
+            if user_by_phone(phone) is None and not Resident.objects.filter(phone_hash=phone_index(phone)).exists():
                 return phone
 
 
@@ -284,7 +285,7 @@ def team_members(team: Team) -> list[Volunteer]:
 
 def _kangping(community: OrgNode, rng: random.Random, phones: _Phones, stdout) -> None:
     """The ``volunteer`` demo login: registered, with points, and rewards within reach."""
-    user = User.objects.filter(phone="13953300056").first()
+    user = user_by_phone("13953300056")
     staff = User.objects.filter(username="staff").first()
     if user is None or staff is None:
         return

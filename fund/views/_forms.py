@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.selectors import user_for_login_name
 from fund.services import LineIn, MemberIn
 from ledger.money import fen_from_yuan
 from linli.errors import ValidationFailed
@@ -57,7 +57,7 @@ def members(post, prefix: str = "m") -> list[MemberIn]:
         username = (post.get(f"{prefix}_username_{i}") or "").strip()
         if not username:
             continue
-        user = User.objects.filter(username__iexact=username).first()
+        user = user_for_login_name(username)
         if user is None:
             raise ValidationFailed(_("There is no login “%(name)s”.") % {"name": username}, code="member_login")
         out.append(

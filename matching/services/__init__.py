@@ -15,7 +15,15 @@ from matching.services.lists import (
     resource_set_status,
     resource_update,
 )
-from matching.services.wishes import wish_claim, wish_fulfil, wish_post, wish_release, wish_thank, wish_withdraw
+from matching.services.wishes import (
+    wish_claim,
+    wish_fulfil,
+    wish_post,
+    wish_release,
+    wish_thank,
+    wish_withdraw,
+    wishes_withdraw_for_consent,
+)
 
 __all__ = [
     "need_create",
@@ -38,4 +46,5 @@ __all__ = [
     "wish_request_funding",
     "wish_thank",
     "wish_withdraw",
+    "wishes_withdraw_for_consent",
 ]

@@ -49,6 +49,36 @@ def _move(wish: Wish, *, from_statuses: tuple[str, ...], extra_filter: dict | No
     return wish
 
 
+# Stored as the withdrawn wish's reason: data, the same in every language the pages are shown in.
+CONSENT_WITHDRAWN_REASON = "居民（或监护人）撤回了公开发布微心愿的同意"
+
+
+def _require_wish_consent(resident) -> None:
+    """The resident's current choice for publishing a micro-wish is a consent (PIPL art. 14:
+    an optional use needs a yes, and the latest record counts, so a withdrawal refuses); for a
+    child under 14 it must be their guardian's (art. 31)."""
+    from residents.models import GUARDIAN_AGE, ConsentPurpose
+    from residents.selectors_privacy import consent_latest
+
+    record = consent_latest(resident, ConsentPurpose.WISH)
+    if record is None or not record.granted:
+        raise ValidationFailed(
+            _(
+                "The resident has not agreed to having a micro-wish published (or has withdrawn the consent). "
+                "Record the consent first: tick the box on this form, or on the resident's page."
+            ),
+            code="no_consent",
+        )
+    if resident.age < GUARDIAN_AGE and not (record.guardian_name and record.guardian_relation):
+        raise ValidationFailed(
+            _(
+                "The resident is under 14: only a parent or guardian can agree to a micro-wish. "
+                "Record the guardian's consent with their name and relation."
+            ),
+            code="guardian_required",
+        )
+
+
 @transaction.atomic
 def wish_post(
     *,
@@ -61,8 +91,21 @@ def wish_post(
     category: str = Category.GOODS,
     estimated_fen: int = 0,
     idempotency_key: str | None = None,
+    record_consent: bool = False,
+    consent_method: str = "oral",
+    guardian_name: str = "",
+    guardian_relation: str = "",
 ) -> Wish:
-    """A grid worker posts a wish for a resident of their grid, with the resident's consent."""
+    """A grid worker posts a wish for a resident of their grid, with the resident's consent.
+
+    The consent is a ``residents.ConsentRecord`` for the micro-wish purpose: already on record,
+    or recorded now (``record_consent``: the worker ticked "the resident agrees" on the form),
+    in this transaction, so a wish that is refused leaves no consent behind either.
+    ``consent_note`` says how it was given, in the worker's words.
+    """
+    from residents.models import ConsentPurpose, Resident
+    from residents.services_privacy import consent_record
+
     require_covers(actor, Cap.WISH_POST, resident.grid)
     title = clean(title, max_length=60, field=_("The wish"), required=True)
     details = clean(details, max_length=300, field=_("The details"))
@@ -80,6 +123,21 @@ def wish_post(
         raise ValidationFailed(_("A micro-wish is worth ¥1,000 at most."), code="bad_amount")
 
     def create(key: str) -> Wish:
+        # Locked, as consent_record locks it: a withdrawal recorded meanwhile either comes first
+        # (and this wish is refused) or after (and takes this wish down with the others).
+        Resident.objects.select_for_update().filter(pk=resident.pk).first()
+        if record_consent:
+            consent_record(
+                actor=actor,
+                resident=resident,
+                purpose=ConsentPurpose.WISH,
+                granted=True,
+                method=consent_method,
+                note=consent_note,
+                guardian_name=guardian_name,
+                guardian_relation=guardian_relation,
+            )
+        _require_wish_consent(resident)
         wish = Wish.objects.create(
             community_id=resident.community_id,
             grid=resident.grid,
@@ -98,6 +156,28 @@ def wish_post(
 
     wish, _created = once_per_key(Wish, by=user_of(actor), key=idempotency_key, create=create)
     return wish
+
+
+@transaction.atomic
+def wishes_withdraw_for_consent(*, actor: Scope | None, resident) -> int:
+    """The resident (or their guardian) withdrew their consent to publishing micro-wishes:
+    take their open wishes (waiting or claimed) off the wall. Called by
+    ``residents.services_privacy.consent_record``, which has checked who may record it; a wish
+    already fulfilled stays, as what was done before the withdrawal (PIPL art. 15)."""
+    withdrawn = 0
+    for wish in Wish.objects.filter(resident=resident, status__in=(WishStatus.POSTED, WishStatus.CLAIMED)).order_by("pk"):
+        before = wish.status
+        wish = _move(
+            wish,
+            from_statuses=(before,),
+            status=WishStatus.WITHDRAWN,
+            withdrawn_reason=CONSENT_WITHDRAWN_REASON,
+            claimant=None,
+            claimant_display="",
+        )
+        _log(wish, WishAction.WITHDRAWN, actor, from_status=before, to_status=WishStatus.WITHDRAWN, note=CONSENT_WITHDRAWN_REASON)
+        withdrawn += 1
+    return withdrawn
 
 
 @transaction.atomic

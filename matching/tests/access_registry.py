@@ -67,6 +67,7 @@ def objects(world: World, side: str) -> Objects:
             title=f"{label}-PUBLIC-WISH",
             who_public="一位八旬独居老人",
             consent_note=f"{label}-SECRET-CONSENT",
+            record_consent=True,
         )
         admin = Scope(world.user("admin"))
         wish = services.wish_claim(actor=admin, wish=wish, promise=True, display_name="爱心人士")

@@ -10,6 +10,9 @@ from PIL import Image
 
 from matching import services
 from orgs.scope import Scope
+from residents.models import ConsentMethod, ConsentPurpose
+from residents.selectors_privacy import consent_granted
+from residents.services_privacy import consent_record
 
 GPS_TAG = 0x8825
 
@@ -27,8 +30,27 @@ def photo(name: str = "proof.jpg", *, with_gps: bool = False, size=(64, 48)) -> 
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/jpeg")
 
 
-def post_wish(world, *, resident_key: str = "a1", by: str = "grid_a1", title: str = "一个新书包"):
+def give_wish_consent(world, resident_key: str = "a1", *, granted: bool = True, **guardian):
+    """The resident's consent to publishing micro-wishes, as staff record it on their page."""
+    return consent_record(
+        actor=None,
+        resident=world.residents[resident_key],
+        purpose=ConsentPurpose.WISH,
+        granted=granted,
+        method=ConsentMethod.ORAL,
+        note="家访时口头表示",
+        **guardian,
+    )
+
+
+def post_wish(
+    world, *, resident_key: str = "a1", by: str = "grid_a1", title: str = "一个新书包", consent: bool = True
+):
+    """A wish posted by the grid worker; the resident's consent is put on record first unless
+    it already is (``consent=False`` leaves it as it stands)."""
     resident = world.residents[resident_key]
+    if consent and not consent_granted(resident, ConsentPurpose.WISH):
+        give_wish_consent(world, resident_key)
     return services.wish_post(
         actor=Scope(world.user(by)) if by else None,
         resident=resident,

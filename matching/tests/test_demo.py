@@ -6,6 +6,8 @@ from accounts.services import user_create
 from matching.demo import load_demo
 from matching.models import Need, Project, Resource, Wish, WishEvent
 from records.models import ServiceRecord
+from residents.models import GUARDIAN_AGE, ConsentPurpose
+from residents.selectors_privacy import consent_latest
 
 pytestmark = pytest.mark.django_db
 
@@ -22,5 +24,10 @@ def test_the_demo_loads_twice_without_adding_rows(world):
     assert ServiceRecord.objects.filter(source_type="matching.wish").count() == Wish.objects.exclude(
         status__in=["posted", "claimed", "withdrawn"]
     ).count()
+    # Every demo wish was posted with the resident's consent on record (a parent's for a child).
+    for wish in Wish.objects.select_related("resident"):
+        record = consent_latest(wish.resident, ConsentPurpose.WISH)
+        assert record is not None and record.granted
+        assert wish.resident.age >= GUARDIAN_AGE or record.guardian_name
     load_demo()
     assert [m.objects.count() for m in (Need, Resource, Project, Wish, WishEvent, ServiceRecord)] == counts

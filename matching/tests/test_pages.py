@@ -7,6 +7,8 @@ from matching import services
 from matching.models import Need, Wish, WishStatus
 from matching.tests.conftest import photo, post_wish
 from orgs.scope import Scope
+from residents.models import ConsentRecord
+from residents.selectors_privacy import consent_states
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +72,44 @@ def test_a_grid_worker_posts_a_wish_from_the_phone(world, login):
     response = client.post(
         "/console/matching/wishes/new/",
         {"resident": world.residents["a1"].pk, "title": "轮椅维修", "who_public": "一位八旬独居老人",
-         "category": "repairs", "estimated_yuan": 80, "consent_note": "本人口头同意"},
+         "category": "repairs", "estimated_yuan": 80, "consent_note": "本人口头同意", "consent_given": "on",
+         "consent_method": "oral"},
     )
     assert response.status_code == 302
     wish = Wish.objects.get()
     assert (wish.estimated_fen, wish.posted_by) == (8000, world.user("grid_a1"))
     assert "轮椅维修" in client.get("/console/matching/wishes/?mine=1").content.decode()
+
+
+def test_the_wish_form_records_the_consent_or_says_it_is_missing(world, login):
+    client = login(world.user("grid_a1"))
+    page = client.get("/console/matching/wishes/new/").content.decode()
+    assert "居民已同意公开发布微心愿（不含身份信息）" in page
+    form = {"resident": world.residents["a1"].pk, "title": "轮椅维修", "who_public": "一位八旬独居老人",
+            "category": "repairs", "consent_note": "本人口头同意，家访时", "consent_method": "oral"}
+    refused = client.post("/console/matching/wishes/new/", form)
+    assert refused.status_code == 200 and "尚未同意公开发布微心愿" in refused.content.decode()
+    assert not Wish.objects.exists() and not ConsentRecord.objects.exists()
+
+    assert client.post("/console/matching/wishes/new/", form | {"consent_given": "on"}).status_code == 302
+    record = ConsentRecord.objects.get()
+    assert (record.purpose, record.granted, record.recorded_by) == ("wish", True, world.user("grid_a1"))
+    assert Wish.objects.get().resident == world.residents["a1"]
+    # It is the resident's consent like any other: their page and /me/ show it as it stands.
+    states = {s.purpose: s.granted for s in consent_states(world.residents["a1"])}
+    assert states["wish"] is True
+
+
+def test_posting_a_wish_through_the_api_needs_the_consent(world, login):
+    client = login(world.user("grid_a1"))
+    body = {"resident_id": world.residents["a1"].pk, "title": "轮椅维修", "who_public": "一位八旬独居老人",
+            "consent_note": "本人口头同意"}
+    refused = client.post("/api/v1/matching/wishes", body, content_type="application/json")
+    assert refused.status_code == 422 and refused.json()["code"] == "no_consent"
+    assert not Wish.objects.exists() and not ConsentRecord.objects.exists()
+    posted = client.post("/api/v1/matching/wishes", body | {"record_consent": True}, content_type="application/json")
+    assert posted.status_code == 201
+    assert ConsentRecord.objects.get().recorded_by == world.user("grid_a1")
 
 
 def test_the_public_wall_never_shows_who_the_resident_is(world, client, login):

@@ -6,14 +6,16 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 from PIL import Image
 
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from matching import selectors, services
-from matching.models import Wish, WishStatus
-from matching.tests.conftest import GPS_TAG, photo, post_wish
+from matching.models import Wish, WishEvent, WishStatus
+from matching.tests.conftest import GPS_TAG, give_wish_consent, photo, post_wish
 from orgs.scope import ANONYMOUS, Scope
 from records.models import ProviderKind, ServiceRecord
+from residents.models import ConsentMethod, ConsentPurpose, ConsentRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +173,105 @@ def test_wish_lists_are_scoped(world, wish):
     for name in ("staff_b", "resident_a", "volunteer_a", "partner_a"):
         with pytest.raises(NotFound):
             selectors.wish_get_for_user(scope=S(world, name), wish_id=wish.pk)
+
+
+# --- Consent (PIPL art. 14, 31): a ConsentRecord for the micro-wish purpose ---------------------
+
+
+def _post(world, resident_key: str = "a1", **kwargs):
+    args = {"title": "轮椅维修", "who_public": "一位八旬独居老人", "consent_note": "本人口头同意，家访时"} | kwargs
+    return services.wish_post(actor=S(world, "grid_a1"), resident=world.residents[resident_key], **args)
+
+
+def _nothing_written() -> bool:
+    return not Wish.objects.exists() and not WishEvent.objects.exists() and not ConsentRecord.objects.exists()
+
+
+def test_without_a_consent_on_record_the_wish_is_refused_and_nothing_is_written(world):
+    with translation.override("en"), pytest.raises(ValidationFailed) as exc:
+        _post(world)
+    assert exc.value.code == "no_consent" and "has not agreed" in str(exc.value.message)
+    assert _nothing_written()
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as exc:
+        _post(world)
+    assert "尚未同意公开发布微心愿" in str(exc.value.message)
+    assert _nothing_written()
+
+
+def test_with_a_consent_on_record_the_wish_is_posted(world):
+    give_wish_consent(world, "a1")
+    wish = _post(world)
+    assert wish.status == WishStatus.POSTED and ConsentRecord.objects.count() == 1
+
+
+def test_the_worker_records_the_consent_with_the_wish(world):
+    wish = _post(world, record_consent=True, consent_method=ConsentMethod.WRITTEN)
+    record = ConsentRecord.objects.get()
+    assert (record.resident, record.purpose, record.granted, record.method) == (
+        world.residents["a1"], ConsentPurpose.WISH, True, ConsentMethod.WRITTEN,
+    )
+    assert (record.recorded_by, record.note) == (world.user("grid_a1"), "本人口头同意，家访时")
+    assert wish.consent_note == record.note
+
+
+
+def test_the_consent_and_the_wish_are_written_together_or_not_at_all(world, monkeypatch):
+    from matching.services import wishes
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(wishes, "_log", fail)  # fails after the consent was recorded
+    with pytest.raises(RuntimeError):
+        _post(world, record_consent=True)
+    assert _nothing_written()
+
+
+def test_a_withdrawn_consent_refuses_and_takes_the_open_wishes_down(world):
+    give_wish_consent(world, "a1")
+    _post(world, title="轮椅维修")
+    claimed, done = _post(world, title="上门理发"), _post(world, title="一台收音机")
+    services.wish_claim(actor=S(world, "volunteer_a"), wish=claimed, promise=True)
+    services.wish_claim(actor=S(world, "volunteer_a"), wish=done, promise=True)
+    services.wish_fulfil(actor=S(world, "volunteer_a"), wish=Wish.objects.get(pk=done.pk), photo=photo())
+
+    give_wish_consent(world, "a1", granted=False)  # the resident changed their mind
+
+    with pytest.raises(ValidationFailed) as exc:
+        _post(world, title="一个新书包")
+    assert exc.value.code == "no_consent"
+    statuses = dict(Wish.objects.values_list("title", "status"))
+    assert statuses == {"轮椅维修": "withdrawn", "上门理发": "withdrawn", "一台收音机": "fulfilled"}
+    assert Wish.objects.get(pk=claimed.pk).claimant is None
+    assert not selectors.public_wishes(community=world.community_a).filter(status__in=["posted", "claimed"]).exists()
+    # Consenting again lets the worker post again.
+    give_wish_consent(world, "a1")
+    assert _post(world, title="一个新书包").status == WishStatus.POSTED
+
+
+def test_a_child_under_14_needs_the_guardians_consent(world):
+    from linli.testkit import make_id_number
+    from residents.services import resident_create, resolve_address
+
+    address = resolve_address(scope=None, community=world.community_a, grid_name="第一网格", building_name="1号楼", unit="2", room="7")
+    birth = timezone.localdate().replace(year=timezone.localdate().year - 9, month=1, day=1)
+    child = resident_create(
+        actor=None, community=world.community_a, name="赵小雨", id_number=make_id_number(birth=f"{birth:%Y%m%d}", seq=301),
+        address=address,
+    )
+    world.residents["child"] = child
+    with pytest.raises(ValidationFailed) as exc:  # the worker ticks "agrees" without a guardian
+        _post(world, "child", who_public="一位困境儿童", record_consent=True)
+    assert exc.value.code == "guardian_required"
+    assert _nothing_written()
+    # A record without the guardian (made before the rule, or by hand) does not count either.
+    ConsentRecord.objects.create(
+        community=world.community_a, resident=child, purpose=ConsentPurpose.WISH, granted=True, method=ConsentMethod.ORAL
+    )
+    with pytest.raises(ValidationFailed) as exc:
+        _post(world, "child", who_public="一位困境儿童")
+    assert exc.value.code == "guardian_required" and not Wish.objects.exists()
+
+    wish = _post(world, "child", who_public="一位困境儿童", record_consent=True, guardian_name="赵敏", guardian_relation="母亲")
+    assert wish.status == WishStatus.POSTED
+    assert ConsentRecord.objects.filter(resident=child, guardian_relation="母亲", granted=True).exists()

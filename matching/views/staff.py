@@ -500,6 +500,10 @@ def wish_create(request):
                 category=d["category"],
                 estimated_fen=(d["estimated_yuan"] or 0) * 100,
                 consent_note=d["consent_note"],
+                record_consent=d["consent_given"],
+                consent_method=d["consent_method"],
+                guardian_name=d["guardian_name"],
+                guardian_relation=d["guardian_relation"],
                 idempotency_key=request.POST.get("idempotency_key", ""),
             )
         except DomainError as exc:

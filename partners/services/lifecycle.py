@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phone import normalize_phone
+from accounts.selectors import user_for_login_name
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from orgs.models import NodeKind, OrgNode, RoleGrant
 from orgs.roles import Cap, Role
@@ -205,12 +205,7 @@ def _find_user(login: str) -> User:
     login = (login or "").strip()
     if not login:
         raise ValidationFailed(_("Give the person's username or mobile number."), code="no_login")
-    q = Q(username__iexact=login)
-    try:
-        q |= Q(phone=normalize_phone(login))
-    except ValidationFailed:
-        pass
-    user = User.objects.filter(q, is_active=True).first()
+    user = user_for_login_name(login, active_only=True)
     if user is None:
         raise ValidationFailed(
             _("No account with the username or mobile number “%(login)s”. The person needs a login first.")

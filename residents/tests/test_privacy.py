@@ -185,6 +185,10 @@ def test_carrying_out_a_deletion_request_anonymises_and_keeps_the_row(world, log
     assert RevealLog.objects.filter(resident_id=a1.pk).exists()  # what pointed at the resident stays
     account = User.objects.get(pk=world.user("resident_a").pk)
     assert not account.is_active and account.phone is None and old["old_phone"] not in account.username
+    # The account's history copied its names and number: replaced there too.
+    assert {(h.username, h.display_name, h.phone, h.phone_hash) for h in account.history.all()} == {
+        (account.username, ANONYMOUS_NAME, None, "")
+    }
     kinds = set(Event.objects.filter(community_id=world.community_a.pk).values_list("kind", flat=True))
     assert {Kind.DELETION_REQUESTED, Kind.DELETION_CARRIED_OUT, Kind.ANONYMISED} <= kinds
     assert not Event.objects.filter(summary__contains=old["old_name"]).exists()

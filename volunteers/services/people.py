@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.phone import normalize_phone
-from accounts.services import user_create
+from accounts.selectors import user_by_phone
+from accounts.services import user_create, username_generate
 from linli.errors import Conflict, NotFound, ValidationFailed
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
@@ -96,12 +97,10 @@ def volunteer_register(
     phone = normalize_phone(phone)
     name = text(name, label=_("the name"), max_length=50)
     with transaction.atomic():
-        user = User.objects.filter(phone=phone).first()
+        user = user_by_phone(phone)
         if user is None:
-            username = f"v{phone}"
-            if User.objects.filter(username__iexact=username).exists():
-                raise Conflict(_("A login named %(name)s exists already.") % {"name": username}, code="login_taken")
-            user = user_create(username=username, password=None, display_name=name, phone=phone)
+            # A generated username: the number is the login name, kept encrypted (accounts.User).
+            user = user_create(username=username_generate(prefix="v"), password=None, display_name=name, phone=phone)
         resident = Resident.objects.filter(user=user, community=community).first()
         return _create(
             community=community, user=user, resident=resident, name=name, kind=kind, skills=skills,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.selectors import user_by_phone
 from ledger.models import Book, Transaction
 from ledger.verify import book_verify
 from linli.testkit import make_id_number
@@ -57,7 +58,7 @@ def test_the_demo_has_the_reports_figures_and_loads_once(world, places):
         source_type="volunteers.signup", provider_kind=ProviderKind.VOLUNTEER, community=wenyuan
     ).count() == confirmed.count()
     assert Redemption.objects.filter(community__in=places).exists()
-    sun = Volunteer.objects.get(user__phone="13953300056")
+    sun = Volunteer.objects.get(user=user_by_phone("13953300056"))
     cheapest = Reward.objects.filter(community=sun.community, stock__gt=0).order_by("points").first()
     assert services.points_balance(sun) >= cheapest.points
     for book in Book.objects.all():

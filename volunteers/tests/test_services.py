@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.selectors import user_by_phone
 from ledger.models import Account, Transaction, Unit
 from linli.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from orgs.scope import Scope
@@ -47,8 +47,10 @@ def test_registering_twice_is_refused(vw, world):
 
 
 def test_staff_register_a_rider_by_phone_and_a_login_is_made(vw, world):
-    user = User.objects.get(phone="13700000999")
+    user = user_by_phone("13700000999")
     assert vw.rider.user == user and not user.has_usable_password()
+    # Its username is generated: the number is kept only encrypted (accounts.User.phone).
+    assert user.username.startswith("v") and "13700000999" not in user.username
     with pytest.raises(NotFound):
         services.volunteer_register(
             actor=Scope(world.user("staff_b")), community=world.community_a, name="X", phone="13700000998",
