@@ -147,9 +147,9 @@ def _meal(item, *, day: dt.date, portions: int, name: str, cutoff: dt.datetime |
 def _orders_waiting(meal, residents: list, user, n: int) -> list[str]:
     """Today's orders, already placed (as the morning would have placed them): inserted in bulk
     with the portions taken, so the pick-up scans have codes to find."""
-    from catalog.models import Meal, Order, OrderStatus, PaymentState
-
     import random
+
+    from catalog.models import Meal, Order, OrderStatus, PaymentState
 
     now = timezone.now()
     # The kitchen finds an order by its code among the community's orders of the day: codes
@@ -276,7 +276,8 @@ def load_fixture(*, city: OrgNode, communities: int, portions: int = 200_000) ->
                 resident_id=me.pk,
             )
         )
-    assert Meal.objects.filter(pk__in=[c.meal_id for c in out]).count() == len(out)
+    if Meal.objects.filter(pk__in=[c.meal_id for c in out]).count() != len(out):
+        raise RuntimeError("load fixture: a community's meal is missing")
     return Fixture(
         city_id=city.pk,
         communities=out,

@@ -13,7 +13,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
-
 _collected: list[bool] = []
 
 
