@@ -1,0 +1,1 @@
+"""The parts of ``citygen.more``: one module per app whose records it generates in bulk."""
