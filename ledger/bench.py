@@ -129,7 +129,7 @@ def generate(
         prev = book.head_hash
         month_totals: dict[tuple[dt.date, str, str], list[int]] = defaultdict(lambda: [0, 0])
 
-        for seq, occurred_at in enumerate(times, start=1):
+        for seq, occurred_at in enumerate(times, start=book.head_seq + 1):
             roll = rng.random()
             reverses: tuple[int, int, str, list[tuple[str, int]]] | None = None
             if roll < 0.01 and reversible:
@@ -215,7 +215,7 @@ def generate(
             )
             for code, account in accounts.items():
                 Account.objects.filter(pk=account.pk).update(balance=balance[code])
-            Book.objects.filter(pk=book.pk).update(head_seq=len(txs), head_hash=prev)
+            Book.objects.filter(pk=book.pk).update(head_seq=book.head_seq + len(txs), head_hash=prev)
         total_t += len(txs)
         total_p += len(posts)
         if (index + 1) % 32 == 0 or index + 1 == len(nodes):

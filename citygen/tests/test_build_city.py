@@ -85,7 +85,8 @@ def test_the_command_adds_the_canteen_and_the_ledger_and_everything_holds():
     assert 2 * 10 * 10 * 0.6 < collected.count() <= 2 * 10 * 25
     handed = ServiceRecord.objects.filter(source_type="catalog.order")
     assert sorted(handed.values_list("source_id", flat=True)) == sorted(collected.values_list("pk", flat=True))
-    assert Transaction.objects.count() == 3 * 10 * 3
+    # Three a day in bulk, then the few the fund's and volunteers' services post on top.
+    assert 3 * 10 * 3 <= Transaction.objects.count() <= 3 * 10 * 3 + 3 * 3
     check = io.StringIO()
     call_command("city_check", stdout=check)
     assert "everything holds" in check.getvalue()

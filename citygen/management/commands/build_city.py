@@ -1,6 +1,7 @@
 """Build a synthetic city: the org tree, residents, and ``--days`` of rooms, bookings, service
-records, the canteen's dishes and orders, and ledger activity, then the dashboards' rollups
-(docs/city.md).
+records, partners with agreements, the fund and its requests, markets, volunteers, snapshot
+reports (``citygen.more``), the canteen's dishes and orders, and ledger activity, then the
+dashboards' rollups (docs/city.md).
 
     manage.py build_city --communities 384 --preset city --days 365
 """
@@ -13,7 +14,9 @@ from django.utils import timezone
 
 from citygen.activity import build_activity, build_meals, communities_of
 from citygen.generate import PRESETS, build_city
+from citygen.more import build_more
 from insights.services import rollups
+from ledger import bench
 from orgs.models import OrgNode
 
 
@@ -51,8 +54,6 @@ class Command(BaseCommand):
         m = build_meals(communities=communities, days=opts["days"], end=timezone.localdate(), seed=opts["seed"])
         self.stdout.write(f"{m.meals} dishes, {m.orders} orders, {m.records} hand-over records ({m.seconds['meals']:.1f} s)")
         if opts["ledger_per_day"]:
-            from ledger import bench
-
             g = bench.generate(
                 communities=0,
                 per_community=opts["days"] * opts["ledger_per_day"],
@@ -64,6 +65,11 @@ class Command(BaseCommand):
                 progress=lambda line: None,
             )
             self.stdout.write(f"{g.transactions} ledger transactions, {g.postings} postings ({g.seconds:.1f} s)")
+        # After the ledger's bulk history: its services extend the books' chains.
+        made = build_more(communities=communities, days=opts["days"], end=timezone.localdate(), seed=opts["seed"])
+        parts = ", ".join(f"{k} {v}" for k, v in made.items() if not k.startswith("seconds"))
+        took_more = made["seconds_total"]
+        self.stdout.write(f"partners, fund, markets, volunteers, snapshots: {parts} ({took_more:.1f} s)")
         t = time.perf_counter()
         end = timezone.localdate()
         rows = rollups.rebuild(start=end - dt.timedelta(days=opts["days"]), end=end)
