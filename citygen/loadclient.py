@@ -201,8 +201,9 @@ def _machine() -> tuple[int, int]:
 
 
 class CpuMeter:
-    """CPU seconds of the app server (a process and its children), of PostgreSQL's processes,
-    of this client, and the machine's busy share, between ``start()`` and ``stop()``."""
+    """CPU seconds of the app server (a process and its children), of this client, of the rest
+    of the machine (the database, and anything else running), and the machine's busy share,
+    between ``start()`` and ``stop()``."""
 
     def __init__(self, server_pids: list[int]):
         self.server_pids = server_pids
@@ -211,9 +212,7 @@ class CpuMeter:
     def _groups(self) -> dict[str, int]:
         procs = _processes()
         children = {pid for pid, ppid, _ in procs if ppid in self.server_pids}
-        server = sum(_ticks(p) for p in set(self.server_pids) | children)
-        database = sum(_ticks(p) for p, _pp, name in procs if name.startswith("postgres"))
-        return {"server": server, "database": database}
+        return {"server": sum(_ticks(p) for p in set(self.server_pids) | children)}
 
     def start(self) -> None:
         self._before = self._groups()
@@ -230,4 +229,9 @@ class CpuMeter:
         out["wall"] = wall
         spent = total - self._machine_before[1]
         out["machine_busy"] = (busy - self._machine_before[0]) / spent if spent else 0.0
+        # PostgreSQL's backends come and go (a connection lives CONN_MAX_AGE seconds) and take
+        # their CPU time with them: what the machine was busy with beyond the app server and
+        # this client is the database's share, and anything else running.
+        out["busy"] = (busy - self._machine_before[0]) / self.hz
+        out["rest"] = max(0.0, out["busy"] - out["server"] - out["client"])
         return out

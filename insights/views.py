@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
@@ -38,8 +39,18 @@ REFRESH_ON_VIEW = 500
 
 
 def _fresh() -> None:
+    """Fold in what is pending before a dashboard is drawn — unless the rollups were refreshed
+    less than ``LINLI_INSIGHTS_VIEW_REFRESH_SECONDS`` ago, or another request is refreshing them
+    now. Under a city's traffic something is always pending (every order posts to the ledger):
+    refreshing on every view made each dashboard wait behind the last one's refresh (measured in
+    docs/benchmarks.md). The page says when its figures were updated."""
+    interval = settings.LINLI_INSIGHTS_VIEW_REFRESH_SECONDS
+    if interval > 0:
+        at = rollups.refreshed_at()
+        if at is not None and (timezone.now() - at).total_seconds() < interval:
+            return
     if rollups.pending():
-        rollups.refresh(limit=REFRESH_ON_VIEW)
+        rollups.refresh(limit=REFRESH_ON_VIEW, wait=False)
 
 
 def _period(request) -> selectors.Period:

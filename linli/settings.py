@@ -262,6 +262,8 @@ LINLI_MFA_RECHECK_SECONDS = env_int("LINLI_MFA_RECHECK_SECONDS", 60)
 OTP_TOTP_ISSUER = "Linli 邻里"
 SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware renews the idle clock once a minute
 LINLI_SESSION_TOUCH_SECONDS = env_int("LINLI_SESSION_TOUCH_SECONDS", 60)
+# Dashboards fold pending changes in at most this often (seconds); the per-minute task does the rest.
+LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = env_int("LINLI_INSIGHTS_VIEW_REFRESH_SECONDS", 20)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

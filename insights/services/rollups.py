@@ -263,10 +263,11 @@ def _runs(days: set[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return [(a, b) for a, b in runs]
 
 
-def _lock(name: str = "refresh") -> RefreshState:
-    """One refresh or rebuild at a time (a row lock on PostgreSQL; SQLite has one writer anyway)."""
+def _lock(name: str = "refresh", *, wait: bool = True) -> RefreshState | None:
+    """One refresh or rebuild at a time (a row lock on PostgreSQL; SQLite has one writer anyway).
+    ``wait=False``: None at once if another holds it."""
     RefreshState.objects.get_or_create(name=name)
-    return RefreshState.objects.select_for_update().get(name=name)
+    return RefreshState.objects.select_for_update(skip_locked=not wait).filter(name=name).first()
 
 
 def _range_days(start: dt.date, end: dt.date) -> set[dt.date]:
@@ -342,10 +343,11 @@ def _posting_days(limit: int = 100_000) -> tuple[set[tuple[int, dt.date]], int |
 
 
 @transaction.atomic
-def refresh(limit: int = 5000) -> int:
+def refresh(limit: int = 5000, *, wait: bool = True) -> int:
     """Fold in the marked days and the new ledger postings. Returns how many (community, day)
-    pairs were recounted."""
-    _lock()
+    pairs were recounted. ``wait=False``: if another refresh is running, leave it to that one."""
+    if _lock(wait=wait) is None:
+        return 0
     marks = list(DirtyDay.objects.order_by("id").values_list("id", "community_id", "day")[:limit])
     pairs = {(c, d) for _, c, d in marks}
     posted, top = _posting_days()

@@ -1,0 +1,58 @@
+"""Dashboards fold pending changes in at most every LINLI_INSIGHTS_VIEW_REFRESH_SECONDS, and
+never wait behind a refresh that is already running (under a city's traffic something is always
+pending: docs/benchmarks.md)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from insights.models import RefreshState
+from insights.services import rollups
+from insights.tests.test_pages import _dash, _served
+
+
+@pytest.mark.django_db
+def test_a_dashboard_refreshes_at_most_every_interval(world, client, settings):
+    settings.LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = 60
+    _served(world, world.community_a, 1, 3)
+    rollups.refresh()  # just refreshed
+    _served(world, world.community_a, 2, 5)
+    client.force_login(world.staff("a"))
+    assert client.get(_dash(world.community_a.pk)).status_code == 200
+    assert rollups.pending()  # within the interval: drawn from the rollups as they are
+    settings.LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = 0
+    assert client.get(_dash(world.community_a.pk)).status_code == 200
+    assert not rollups.pending() and rollups.check() == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_view_does_not_wait_for_a_refresh_already_running(world):
+    """With another transaction holding the refresh lock, ``refresh(wait=False)`` returns at once
+    and leaves the marks for the holder. (SQLite has one writer: there is no second refresh.)"""
+    _served(world, world.community_a, 1, 3)
+    RefreshState.objects.get_or_create(name="refresh")
+    held, release, done = threading.Event(), threading.Event(), {}
+
+    def holder():
+        try:
+            with transaction.atomic():
+                RefreshState.objects.select_for_update().get(name="refresh")
+                held.set()
+                release.wait(20)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert held.wait(20)
+        done["recounted"] = rollups.refresh(wait=False)
+        assert done["recounted"] == 0 and rollups.pending()
+    finally:
+        release.set()
+        thread.join(20)
+    assert rollups.refresh(wait=False) >= 1 and not rollups.pending()
