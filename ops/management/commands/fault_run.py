@@ -17,8 +17,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from catalog.management.commands.bench_orders import Command as BenchCommand
-from catalog.management.commands.bench_orders import _free_port
+from catalog.bench import serve
 from ops import faults
 
 
@@ -54,14 +53,12 @@ class Command(BaseCommand):
         os.environ.setdefault("DJANGO_STATIC_ROOT", tempfile.mkdtemp(prefix="linli-static-"))
         rng = random.Random(seed)
         scene = faults.scene_build(portions=100_000)
-        launcher = BenchCommand()
         done: list[faults.Burst] = []
         problems: list[str] = []
         killed = retried = 0
         started = time.monotonic()
         for n in range(bursts + 1):
-            port = _free_port()
-            proc = launcher._gunicorn("linli.settings", port, workers)
+            proc, port = serve.gunicorn("linli.settings", workers)
             _warm_up(port, workers)
             if done:
                 # The restarted server: the client retries, with the same key, every order whose
