@@ -155,7 +155,8 @@ def build_activity(*, communities: list[OrgNode], days: int, end: dt.date, seed:
 DISHES = ("红烧肉套餐", "清蒸鱼套餐", "西红柿炒蛋套餐", "土豆炖牛肉套餐", "素三鲜水饺", "小米粥配包子", "宫保鸡丁套餐")
 
 
-def _canteen_item(community: OrgNode) -> Item:
+def canteen_item(community: OrgNode) -> Item:
+    """The elderly canteen's meal service of the community, made on first use."""
     from catalog import services
 
     item = Item.objects.filter(community=community, kind=ItemKind.MEAL, name="长者助餐").first()
@@ -185,7 +186,7 @@ def build_meals(*, communities: list[OrgNode], days: int, end: dt.date, seed: in
     for n, community in enumerate(communities, 1):
         if n % 3 == 0:
             continue  # no canteen here
-        item = _canteen_item(community)
+        item = canteen_item(community)
         taken = set(Meal.objects.filter(item=item).values_list("serve_date", flat=True))
         residents = list(Resident.objects.filter(community_id=community.pk).values_list("pk", flat=True)[:400])
         if not residents:

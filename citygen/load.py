@@ -96,35 +96,24 @@ def _grant(user, node, role) -> None:
 
 
 def _dish(community):
+    """The canteen's dish (the generator's, if it made one) with the age price rules."""
     from catalog import services
-    from catalog.models import Item, ItemKind
-    from records.models import ProviderKind, Tier
+    from catalog.models import PriceRule
+    from citygen.activity import canteen_item
 
-    item = Item.objects.filter(community=community, kind=ItemKind.MEAL, name="长者助餐").first()
-    if item is not None:
-        return item
-    category = services.category_create(actor=None, community=community, name="助餐服务")
-    item = services.item_create(
-        actor=None,
-        community=community,
-        category=category,
-        name="长者助餐",
-        kind=ItemKind.MEAL,
-        provider_kind=ProviderKind.COMMUNITY,
-        tier=Tier.LOW_COST,
-        price_fen=1200,
-    )
-    for label, low, high, off in (("60–79岁", 60, 79, 100), ("80岁以上", 80, None, 200)):
-        services.price_rule_create(
-            actor=None,
-            community=community,
-            label=label,
-            kind="age",
-            min_age=low,
-            max_age=high,
-            effect="amount_off",
-            amount_fen=off,
-        )
+    item = canteen_item(community)
+    if not PriceRule.objects.filter(community=community, kind="age").exists():
+        for label, low, high, off in (("60–79岁", 60, 79, 100), ("80岁以上", 80, None, 200)):
+            services.price_rule_create(
+                actor=None,
+                community=community,
+                label=label,
+                kind="age",
+                min_age=low,
+                max_age=high,
+                effect="amount_off",
+                amount_fen=off,
+            )
     return item
 
 
