@@ -4,11 +4,13 @@ import re
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 
 from accounts.models import User, user_phone_index
 from accounts.phone import is_valid_phone, normalize_phone
 from accounts.selectors import user_for_login_name
 from linli.fieldcrypt import blind_index
+from linli.prepared import OneRow
 
 __all__ = ["PhoneOrUsernameBackend", "lockout_username", "login_name_for_log", "user_for_login_name"]
 
@@ -56,8 +58,20 @@ def lockout_username(request, credentials=None) -> str | None:
     return login_name_for_log(raw)
 
 
+# The logged-in user is read on every request: the query is compiled once (linli/prepared.py).
+_USER_BY_PK = OneRow(lambda pk: User._default_manager.filter(pk=pk))
+
+
 class PhoneOrUsernameBackend(ModelBackend):
     """Log in with a username or an 11-digit mobile number."""
+
+    def get_user(self, user_id):
+        try:
+            pk = User._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        user = _USER_BY_PK.get(pk)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:

@@ -31,6 +31,7 @@ from catalog.models import (
 )
 from catalog.services._common import may_serve, own_partner_ids, own_resident
 from linli.errors import NotFound
+from linli.prepared import OneRow
 from orgs.models import NodeKind, OrgNode
 from orgs.roles import Cap
 from orgs.scope import Scope
@@ -252,10 +253,13 @@ def _may_order_in(scope: Scope, community_id: int) -> bool:
     return scope.has(Cap.ORDER_PROXY, community_id) or scope.has(Cap.CATALOG_MANAGE, community_id)
 
 
+# Asked on every order: compiled once (linli/prepared.py).
+_MEAL_WITH_ITEM = OneRow(lambda pk: Meal.objects.select_related("item").filter(pk=pk).order_by())
+
+
 def meal_get_to_order(*, scope: Scope, meal_id: int) -> Meal:
     """A meal in a community where the user may order (one query on the hot path)."""
-    found = list(Meal.objects.select_related("item").filter(pk=meal_id)[:1])
-    meal = found[0] if found else None
+    meal = _MEAL_WITH_ITEM.get(meal_id)
     if meal is None or not _may_order_in(scope, meal.community_id):
         raise NotFound()
     return meal

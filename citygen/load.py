@@ -36,6 +36,7 @@ class CommunityLoad:
     resident_token: str
     staff_session: dict
     resident_id: int
+    resident_user_id: int  # the resident's login (the bare order view reads its row)
 
 
 @dataclass
@@ -44,7 +45,6 @@ class Fixture:
     communities: list[CommunityLoad]
     official_session: dict
     seconds: float = 0.0
-    bare_user_id: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -263,6 +263,7 @@ def load_fixture(*, city: OrgNode, communities: int, portions: int = 200_000) ->
                 resident_token=raw,
                 staff_session=session_headers(staff, verified=True),
                 resident_id=me.pk,
+                resident_user_id=login.pk,
             )
         )
     if Meal.objects.filter(pk__in=[c.meal_id for c in out]).count() != len(out):
@@ -272,7 +273,6 @@ def load_fixture(*, city: OrgNode, communities: int, portions: int = 200_000) ->
         communities=out,
         official_session=session_headers(official, verified=False),
         seconds=time.perf_counter() - started,
-        bare_user_id=official.pk,
     )
 
 
@@ -310,8 +310,9 @@ def mix(fx: Fixture) -> list:
 
     def bare_order(rng) -> Call:
         c = pick(rng)
-        body = {"meal_id": c.meal_id, "resident_id": c.resident_id, "user_id": fx.bare_user_id}
-        return Call("POST", "/bare/orders", body, ok=(201,))
+        # The resident's session cookie and login: the bare view sends the endpoint's statements.
+        body = {"meal_id": c.meal_id, "resident_id": c.resident_id, "user_id": c.resident_user_id}
+        return Call("POST", "/bare/orders", body, dict(c.resident_session), ok=(201,))
 
     def bare_read(rng) -> Call:
         return Call("GET", f"/bare/residents?community={pick(rng).community_id}")

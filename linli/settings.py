@@ -371,4 +371,6 @@ HUEY = {
 if os.environ.get("REDIS_URL"):
     HUEY |= {"huey_class": "huey.RedisHuey", "url": os.environ["REDIS_URL"]}
 else:
+    # With DATABASE_URL set the SQLite branch above made no directory; a fresh clone has none.
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(SQLITE_PATH.with_name("huey.sqlite3"))}

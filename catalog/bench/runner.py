@@ -113,9 +113,11 @@ def http_sender(host: str, port: int, path: str, body: dict, headers: dict):
 def summary(results: list[Result]) -> str:
     lines = ["| endpoint | ok/requests | orders/s | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|---:|"]
     lines += [r.row() for r in results]
-    if len(results) == 2 and results[1].per_second:
+    if len(results) >= 2 and results[1].per_second:
         lines.append("")
         lines.append(f"full endpoint / bare view throughput: {results[0].per_second / results[1].per_second:.2f}")
+    if len(results) >= 3 and results[2].per_second:
+        lines.append(f"full endpoint / bare minimum throughput: {results[0].per_second / results[2].per_second:.2f}")
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from linli.errors import NotFound, ValidationFailed
+from linli.prepared import OneRow
 from orgs.roles import Cap
 from orgs.scope import Scope
 from residents.models import Resident
@@ -36,12 +37,16 @@ def require_serve(scope: Scope, *, community_id: int, partner_id: int | None) ->
         raise NotFound()
 
 
+# Asked on every order: compiled once (linli/prepared.py); at most one (one-to-one).
+_RESIDENT_OF_USER = OneRow(lambda user_id: Resident.objects.filter(user_id=user_id).order_by())
+
+
 def own_resident(scope: Scope) -> Resident | None:
     if not scope.is_authenticated:
         return None
     cached = scope.__dict__.get("_catalog_resident", False)
     if cached is False:
-        cached = Resident.objects.filter(user=scope.user).first()
+        cached = _RESIDENT_OF_USER.get(scope.user.pk)
         scope.__dict__["_catalog_resident"] = cached
     return cached
 

@@ -6,12 +6,14 @@ with plenty of portions, then:
 
 * starts gunicorn with ``--workers`` processes, DEBUG off, serving the project
   (``linli.settings``), and sends ``--requests`` POST /api/v1/catalog/orders from
-  ``--concurrency`` threads with keep-alive connections (Bearer token, a fresh Idempotency-Key
-  each): authentication, scope, pricing with the community's rules, the conditional UPDATE and
-  the insert — the full endpoint;
-* starts gunicorn again, same workers, with ``catalog.bench.settings_bare`` (no middleware, one
-  view doing the same UPDATE and INSERT in raw SQL), and sends the same load;
-* prints orders/s and p50/p95/p99 latency of both, and the ratio.
+  ``--concurrency`` threads with keep-alive connections (the resident's phone session with its
+  CSRF token, a fresh Idempotency-Key each): authentication, scope, pricing with the
+  community's rules, the conditional UPDATE and the insert — the full endpoint;
+* starts gunicorn beside it, same workers, with ``catalog.bench.settings_bare`` (no middleware):
+  the bare view sending the endpoint's statements as raw SQL (``catalog/bench/bare.py``) and the
+  bare minimum (the UPDATE and the INSERT only), and sends them the same load, all three in
+  alternating rounds;
+* prints orders/s and p50/p95/p99 latency of each, and the ratios.
 
 ``--inprocess`` skips gunicorn and calls the app in this process (the test uses it at tiny
 scale). Not a test: numbers go to docs/benchmarks.md by hand, with the command line.
@@ -196,18 +198,23 @@ class Command(BaseCommand):
         targets = []
         procs = []
         try:
-            for name, module in (("full endpoint", "linli.settings"), ("bare view", "catalog.bench.settings_bare")):
-                proc, port = serve.gunicorn(module, workers)
-                procs.append(proc)
-                if name == "full endpoint":
-                    path, headers = "/api/v1/catalog/orders", dict(fx["session"])
-                    body = {"meal_id": meal.pk, "resident_id": resident_id}
-                else:
-                    path, headers = "/bare/orders", {}
-                    body = {"meal_id": meal.pk, "resident_id": resident_id, "user_id": user.pk}
-                # Each endpoint orders from its own dish, so neither meets the other's codes.
+            full_proc, full_port = serve.gunicorn("linli.settings", workers)
+            procs.append(full_proc)
+            bare_proc, bare_port = serve.gunicorn("catalog.bench.settings_bare", workers)
+            procs.append(bare_proc)
+            for name, port, path in (
+                ("full endpoint", full_port, "/api/v1/catalog/orders"),
+                ("bare view", bare_port, "/bare/orders"),
+                ("bare minimum", bare_port, "/bare/orders-min"),
+            ):
+                # The bare views get the same session cookie (they read its row, as the
+                # endpoint does) and the user's id in the body (they decode nothing).
+                body = {"meal_id": meal.pk, "resident_id": resident_id}
+                if name != "full endpoint":
+                    body["user_id"] = user.pk
+                # Each endpoint orders from its own dish, so none meets another's codes.
                 body["meal_id"] = new_meal(meal.item, requests * 3 + 1000).pk
-                setup, send = runner.http_sender("127.0.0.1", port, path, body, headers)
+                setup, send = runner.http_sender("127.0.0.1", port, path, body, dict(fx["session"]))
                 targets.append((name, setup, send))
             warm = max(50, requests // 20)
             for name, setup, send in targets:
@@ -227,11 +234,11 @@ class Command(BaseCommand):
 
         from django.test import Client, RequestFactory
 
-        from catalog.bench.bare import bare_order
+        from catalog.bench.bare import bare_order, bare_order_min
 
         meal, user = fx["meal"], fx["user"]
         resident_id = fx["residents"][0].pk
-        client = Client()
+        client = Client(enforce_csrf_checks=True)
         body = json.dumps({"meal_id": meal.pk, "resident_id": resident_id})
 
         def full(_state) -> bool:
@@ -239,23 +246,28 @@ class Command(BaseCommand):
                 "/api/v1/catalog/orders",
                 body,
                 content_type="application/json",
-                headers={"Authorization": f"Bearer {fx['token']}", "Idempotency-Key": uuid.uuid4().hex},
+                headers={**fx["session"], "Idempotency-Key": uuid.uuid4().hex},
             )
             return r.status_code == 201
 
         factory = RequestFactory()
         bare_body = json.dumps({"meal_id": meal.pk, "resident_id": resident_id, "user_id": user.pk})
+        cookie = fx["session"]["Cookie"]
 
-        def bare(_state) -> bool:
-            request = factory.post(
-                "/bare/orders",
-                bare_body,
-                content_type="application/json",
-                headers={"Idempotency-Key": uuid.uuid4().hex},
-            )
-            return bare_order(request).status_code == 201
+        def bare_with(view):
+            def bare(_state) -> bool:
+                request = factory.post(
+                    "/bare/orders",
+                    bare_body,
+                    content_type="application/json",
+                    headers={"Idempotency-Key": uuid.uuid4().hex, "Cookie": cookie},
+                )
+                return view(request).status_code == 201
+
+            return bare
 
         return [
             runner.run("full endpoint", full, requests=requests, concurrency=1),
-            runner.run("bare view", bare, requests=requests, concurrency=1),
+            runner.run("bare view", bare_with(bare_order), requests=requests, concurrency=1),
+            runner.run("bare minimum", bare_with(bare_order_min), requests=requests, concurrency=1),
         ]
