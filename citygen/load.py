@@ -17,10 +17,10 @@ import secrets
 import time
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.bench.sessions import session_headers
 from orgs.models import NodeKind, OrgNode
 
 PICKUP_CODES = 2000  # orders waiting on today's dish per community: more than a run scans
@@ -46,31 +46,6 @@ class Fixture:
     official_session: dict
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-def session_headers(user, *, verified: bool = False) -> dict:
-    """A logged-in browser session (cookie and CSRF token) as a phone's page would send them;
-    ``verified``: the session has passed the second factor (django-otp's session key)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils.crypto import get_random_string
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "accounts.backends.PhoneOrUsernameBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["linli_auth_at"] = int(time.time())
-    if verified:
-        from accounts.mfa import confirmed_device
-
-        store[DEVICE_ID_SESSION_KEY] = confirmed_device(user).persistent_id
-    store.create()
-    csrf = get_random_string(32)
-    return {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
-        "X-CSRFToken": csrf,
-    }
 
 
 def _login(username: str, name: str, *, second_factor: bool = False):

@@ -24,7 +24,8 @@ from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
-# Values no real lookup uses: they mark where a call's parameters go in the compiled SQL.
+# Values no real lookup uses: they mark where a call's parameters go in the compiled SQL (an
+# integer field keeps them as they are, a text field as their digits).
 _MARKERS = (-7_391_846_205, -7_391_846_206, -7_391_846_207)
 
 
@@ -60,7 +61,7 @@ class OneRow:
         sql, params = compiler.as_sql()
         slots = []
         for marker in markers:
-            found = [i for i, p in enumerate(params) if p == marker]
+            found = [i for i, p in enumerate(params) if p == marker or p == str(marker)]
             if len(found) != 1:
                 raise ValueError("each argument must appear exactly once in the query's parameters")
             slots.append(found[0])

@@ -260,6 +260,7 @@ LINLI_PUBLIC_FORM_RATE = os.environ.get("LINLI_PUBLIC_FORM_RATE", "10/h")
 # A user found not to need the second factor is asked again after this many seconds.
 LINLI_MFA_RECHECK_SECONDS = env_int("LINLI_MFA_RECHECK_SECONDS", 60)
 OTP_TOTP_ISSUER = "Linli 邻里"
+SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, the read compiled once
 SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware renews the idle clock once a minute
 LINLI_SESSION_TOUCH_SECONDS = env_int("LINLI_SESSION_TOUCH_SECONDS", 60)
 # Dashboards fold pending changes in at most this often (seconds); the per-minute task does the rest.

@@ -52,12 +52,11 @@ def bare_order(request):
     ops = connection.ops  # values as the ORM sends them (SQLite compares text)
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT session_key, session_data, expire_date FROM django_session"
-            " WHERE expire_date > %s AND session_key = %s LIMIT 21",
-            [ops.adapt_datetimefield_value(now), request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")],
+            "SELECT session_key, session_data, expire_date FROM django_session WHERE session_key = %s LIMIT 1",
+            [request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")],
         )
         cur.fetchall()
-        cur.execute(f"SELECT {_USER_COLUMNS} FROM accounts_user WHERE id = %s LIMIT 21", [user_id])  # nosec B608
+        cur.execute(f"SELECT {_USER_COLUMNS} FROM accounts_user WHERE id = %s LIMIT 1", [user_id])  # nosec B608
         cur.fetchall()
         cur.execute(
             f"SELECT {_MEAL_COLUMNS} FROM catalog_meal m INNER JOIN catalog_item i ON m.item_id = i.id"  # nosec B608

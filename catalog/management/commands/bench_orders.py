@@ -24,12 +24,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import timezone
 
 from catalog.bench import runner, serve
+from catalog.bench.sessions import session_headers
 
 
 def new_meal(item, portions: int):
@@ -130,32 +130,8 @@ def bench_fixture(portions: int) -> dict:
     # repeated runs would pile on one (its 6-digit pick-up codes would start to collide).
     meal = new_meal(item, portions)
     _token, raw = api_token_create(user=user, name=f"bench {timezone.now():%Y%m%d%H%M%S}")
-    return {"meal": meal, "residents": residents, "user": user, "token": raw, "session": _session(user)}
+    return {"meal": meal, "residents": residents, "user": user, "token": raw, "session": session_headers(user)}
 
-
-def _session(user) -> dict:
-    """A logged-in browser session (cookie + CSRF token), as the resident pages' fetches send.
-
-    A Bearer token cannot be used for POSTs: linli/api.py lists the session-cookie auth (with its
-    CSRF check) first, and django-ninja refuses a POST without a CSRF cookie before it tries the
-    token (reported to the integrator)."""
-    import time as _time
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.utils.crypto import get_random_string
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "accounts.backends.PhoneOrUsernameBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["linli_auth_at"] = int(_time.time())
-    store.create()
-    csrf = get_random_string(32)
-    return {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}",
-        "X-CSRFToken": csrf,
-    }
 
 
 class Command(BaseCommand):
