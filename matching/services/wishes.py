@@ -166,18 +166,24 @@ def wishes_withdraw_for_consent(*, actor: Scope | None, resident) -> int:
     already fulfilled stays, as what was done before the withdrawal (PIPL art. 15)."""
     withdrawn = 0
     for wish in Wish.objects.filter(resident=resident, status__in=(WishStatus.POSTED, WishStatus.CLAIMED)).order_by("pk"):
-        before = wish.status
-        wish = _move(
-            wish,
-            from_statuses=(before,),
-            status=WishStatus.WITHDRAWN,
-            withdrawn_reason=CONSENT_WITHDRAWN_REASON,
-            claimant=None,
-            claimant_display="",
-        )
-        _log(wish, WishAction.WITHDRAWN, actor, from_status=before, to_status=WishStatus.WITHDRAWN, note=CONSENT_WITHDRAWN_REASON)
+        _withdraw(wish, actor, reason=CONSENT_WITHDRAWN_REASON)
         withdrawn += 1
     return withdrawn
+
+
+def _withdraw(wish: Wish, actor: Scope | None, *, reason: str) -> Wish:
+    """Off the wall, claimant released, with the reason logged (from its current status)."""
+    before = wish.status
+    wish = _move(
+        wish,
+        from_statuses=(before,),
+        status=WishStatus.WITHDRAWN,
+        withdrawn_reason=reason,
+        claimant=None,
+        claimant_display="",
+    )
+    _log(wish, WishAction.WITHDRAWN, actor, from_status=before, to_status=WishStatus.WITHDRAWN, note=reason)
+    return wish
 
 
 @transaction.atomic
@@ -328,16 +334,6 @@ def wish_withdraw(*, actor: Scope | None, wish: Wish, reason: str) -> Wish:
     """Take a wish down (the resident changed their mind, or it was met another way)."""
     require_covers(actor, Cap.WISH_POST, wish.grid)
     reason = clean(reason, max_length=200, field=_("The reason"), required=True)
-    before = wish.status
-    if before not in (WishStatus.POSTED, WishStatus.CLAIMED):
+    if wish.status not in (WishStatus.POSTED, WishStatus.CLAIMED):
         raise Conflict(_("Only a wish not yet fulfilled can be withdrawn."), code="wish_changed")
-    wish = _move(
-        wish,
-        from_statuses=(before,),
-        status=WishStatus.WITHDRAWN,
-        withdrawn_reason=reason,
-        claimant=None,
-        claimant_display="",
-    )
-    _log(wish, WishAction.WITHDRAWN, actor, from_status=before, to_status=WishStatus.WITHDRAWN, note=reason)
-    return wish
+    return _withdraw(wish, actor, reason=reason)
