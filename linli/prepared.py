@@ -28,6 +28,10 @@ from django.db.models.query import get_related_populators
 # integer field keeps them as they are, a text field as their digits).
 _MARKERS = (-7_391_846_205, -7_391_846_206, -7_391_846_207)
 
+# No column holds an integer outside 64 bits; SQLite's driver cannot even send one (the ORM's
+# integer lookups answer "no rows" for such values without asking, and so does ``get``).
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
+
 
 @dataclass(frozen=True)
 class _Compiled:
@@ -88,6 +92,8 @@ class OneRow:
                 self._compiled[using] = compiled
         params = list(compiled.params)
         for slot, value in zip(compiled.slots, args, strict=True):
+            if isinstance(value, int) and not _INT_MIN <= value <= _INT_MAX:
+                return None
             params[slot] = value
         connection = connections[using]
         with connection.cursor() as cursor:

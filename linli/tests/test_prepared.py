@@ -51,3 +51,14 @@ def test_encrypted_fields_and_two_parameters(world):
 def test_each_argument_must_be_a_parameter_once():
     with pytest.raises(ValueError):
         OneRow(lambda pk: Meal.objects.filter(pk=pk) | Meal.objects.filter(item_id=pk)).get(1)
+
+
+def test_an_integer_no_column_can_hold_finds_nothing(world):
+    """As the ORM's lookups do: ``pk=2**70`` is "no such row", not a driver's OverflowError."""
+    k = kitchen(world, serve_date=dt.date.today() + dt.timedelta(days=1))
+    reader = OneRow(lambda pk: Meal.objects.filter(pk=pk).order_by())
+    assert not Meal.objects.filter(pk=2**70).exists()
+    for huge in (2**63, 2**70, -(2**63) - 1, 4301001989885290833254547456):
+        assert reader.get(huge) is None
+    assert reader.get(2**63 - 1) is None  # in range, simply absent
+    assert reader.get(k.meal.pk).pk == k.meal.pk
