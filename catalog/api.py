@@ -14,7 +14,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from catalog import selectors, services
 from catalog.idempotency import header_key, idempotent
@@ -342,6 +342,10 @@ class MonthQuery(Schema):
     month: dt.date | None = None
 
 
+class RecentQuery(Schema):
+    limit: int = Field(30, ge=1, le=200, description="how many, newest first (30 unless asked; at most 200)")
+
+
 # --- Public -----------------------------------------------------------------------------------
 
 
@@ -373,9 +377,9 @@ def meal_open_list(request):
     return list(selectors.meals_open(scope=request.scope))
 
 
-@router.get("/orders", response=list[OrderOut], summary="My orders (for me, or made by me for family)")
-def my_order_list(request):
-    return list(selectors.my_orders(scope=request.scope)[:200])
+@router.get("/orders", response=list[OrderOut], summary="My orders (for me, or made by me for family), newest first")
+def my_order_list(request, recent: Query[RecentQuery]):
+    return list(selectors.my_orders(scope=request.scope)[: recent.limit])
 
 
 @router.post("/orders", response={201: OrderOut, 200: OrderOut}, summary="Order a meal (Idempotency-Key honoured)")

@@ -26,6 +26,9 @@ from orgs.scope import Scope
 
 _TREE_KINDS = (NodeKind.CITY, NodeKind.DISTRICT, NodeKind.SUBDISTRICT, NodeKind.COMMUNITY)
 TREE_CACHE_SECONDS = 300
+# A dashboard's figures are kept per rollup write (see ``dashboard``); this only bounds how long
+# an unused one stays in the cache.
+BOARD_CACHE_SECONDS = 600
 
 # The figures of the headline cards, in order.
 HEADLINE = (
@@ -374,9 +377,33 @@ def dashboard(
 ) -> Dashboard:
     node = node_for_user(scope=scope, node_id=node_id)
     t = tree()
-    communities = t.communities.get(node.id, [])
     if rank_by not in COMPARE:
         rank_by = "person_times"
+    from insights.services.rollups import refreshed_at
+
+    # The figures change only when the rollups are written, and every write stamps the time:
+    # drawn once per stamp and shared by every viewer of the node (what each may see of the
+    # tree above it, the ancestors, is still worked out per viewer).
+    at = refreshed_at()
+    stamp = at.isoformat() if at else "-"
+    # Today's date too: a period still running is averaged over the days gone so far.
+    key = f"insights:board:{node.id}:{period.year}:{period.month}:{rank_by}:{int(with_trend)}:{stamp}:{timezone.localdate()}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = _numbers(t, node, period, rank_by, with_trend)
+        cache.set(key, numbers, BOARD_CACHE_SECONDS)
+    return Dashboard(
+        node=node,
+        period=period,
+        ancestors=[a for a in t.ancestors(node.id) if may_view(scope, a.id)],
+        rank_by=rank_by,
+        refreshed_at=at,
+        **numbers,
+    )
+
+
+def _numbers(t: Tree, node: Node, period: Period, rank_by: str, with_trend: bool) -> dict:
+    communities = t.communities.get(node.id, [])
     pops, room_counts = populations(communities), rooms(communities)
     # The comparison: the node's children; where a node has a single child, the level below it.
     child_ids = t.children.get(node.id, [])
@@ -400,19 +427,12 @@ def dashboard(
     rows.sort(key=lambda r: (r.figures.get(rank_by) is None, -(r.figures.get(rank_by) or 0), r.node.name))
     for i, row in enumerate(rows, 1):
         row.rank = i
-    from insights.services.rollups import refreshed_at
-
-    return Dashboard(
-        node=node,
-        period=period,
-        figures=figures,
-        previous=previous,
-        rows=rows,
-        trend=series(node.id, period) if with_trend else [],
-        ancestors=[a for a in t.ancestors(node.id) if may_view(scope, a.id)],
-        rank_by=rank_by,
-        refreshed_at=refreshed_at(),
-    )
+    return {
+        "figures": figures,
+        "previous": previous,
+        "rows": rows,
+        "trend": series(node.id, period) if with_trend else [],
+    }
 
 
 def records(*, scope: Scope, node_id: int, figure_key: str, period: Period):

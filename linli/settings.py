@@ -265,6 +265,9 @@ SESSION_SAVE_EVERY_REQUEST = False  # accounts.middleware renews the idle clock 
 LINLI_SESSION_TOUCH_SECONDS = env_int("LINLI_SESSION_TOUCH_SECONDS", 60)
 # Dashboards fold pending changes in at most this often (seconds); the per-minute task does the rest.
 LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = env_int("LINLI_INSIGHTS_VIEW_REFRESH_SECONDS", 20)
+# Public pages (a community's catalogue, its fund page) are drawn at most this often (seconds);
+# 0 draws them on every view. linli/pagecache.py.
+LINLI_PUBLIC_PAGE_SECONDS = env_int("LINLI_PUBLIC_PAGE_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

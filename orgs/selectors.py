@@ -50,14 +50,22 @@ def buildings_of(*, scope: Scope, community: OrgNode, cap: str = Cap.CONSOLE) ->
 
 
 def current_community(request) -> OrgNode | None:
-    """The community the staff console is working in: chosen in the switcher, kept in the session."""
-    ids = request.scope.community_ids(Cap.CONSOLE)
-    if not ids:
-        return None
-    chosen = request.session.get(SESSION_KEY)
-    if chosen not in ids:
-        chosen = min(ids)
-    return OrgNode.objects.filter(pk=chosen).first()
+    """The community the staff console is working in: chosen in the switcher, kept in the session.
+    Read once per request (the view and the console's menu both ask)."""
+    found = getattr(request, "_linli_console_community", _UNREAD)
+    if found is _UNREAD:
+        found = None
+        ids = request.scope.community_ids(Cap.CONSOLE)
+        if ids:
+            chosen = request.session.get(SESSION_KEY)
+            if chosen not in ids:
+                chosen = min(ids)
+            found = OrgNode.objects.filter(pk=chosen).first()
+        request._linli_console_community = found
+    return found
+
+
+_UNREAD = object()
 
 
 def public_communities() -> QuerySet[OrgNode]:

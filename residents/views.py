@@ -63,7 +63,7 @@ def resident_list(request):
         "page": page,
         "rows": rows,
         "grids": grids_of(scope=request.scope, community=community, cap=Cap.RESIDENT_VIEW),
-        "tags": selectors.tag_list(),
+        "tags": all_tags,
         "can_manage": request.scope.has(Cap.RESIDENT_MANAGE, community.pk),
         "can_export": request.scope.has(Cap.RESIDENT_EXPORT, community.pk),
         "can_reveal": request.scope.has(Cap.RESIDENT_REVEAL, community.pk),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from catalog import pricing
 from catalog.models import Category, Item, ItemKind, PriceRule, RuleEffect, RuleKind, WorkerCard
 from catalog.services._common import require
+from linli import pagecache
 from linli.errors import Conflict, ValidationFailed
 from orgs.models import OrgNode
 from orgs.roles import Cap
@@ -53,6 +54,7 @@ def category_create(*, actor: Scope | None, community: OrgNode, name: str, sort_
     category, _created = Category.objects.get_or_create(
         community=community, name=name, defaults={"sort_order": sort_order}
     )
+    catalogue_forget(community.pk)
     return category
 
 
@@ -105,6 +107,7 @@ def item_create(*, actor: Scope | None, community: OrgNode, category: Category, 
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     fields = _check_item(community, fields)
+    catalogue_forget(community.pk)
     return Item.objects.create(community=community, category=category, **fields)
 
 
@@ -126,6 +129,7 @@ def item_update(*, actor: Scope, item: Item, category: Category | None = None, *
         setattr(item, name, value)
     with transaction.atomic():
         item.save()
+    catalogue_forget(item.community_id)
     return item
 
 
@@ -236,6 +240,13 @@ def rules_forget(community_id: int) -> None:
     key = _rules_key(community_id)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
+    catalogue_forget(community_id)
+
+
+def catalogue_forget(community_id: int) -> None:
+    """The public catalogue page is drawn at most once a minute (linli/pagecache.py): after an
+    edit, afresh."""
+    pagecache.forget(f"catalogue:{community_id}")
 
 
 def rules_for(community_id: int) -> list[pricing.Rule]:

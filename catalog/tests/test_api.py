@@ -21,6 +21,13 @@ def test_a_repeated_idempotency_key_returns_the_first_order(world, login):
     other = client.post("/api/v1/catalog/orders", body, content_type="application/json", headers={"Idempotency-Key": "k2"})
     assert other.status_code == 201 and Order.objects.count() == 2
     assert Meal.objects.get(pk=k.meal.pk).portions_left == 48
+    # My orders, newest first; ``limit`` says how many (30 unless asked, 1 to 200).
+    mine = client.get("/api/v1/catalog/orders").json()
+    assert [o["id"] for o in mine] == [other.json()["id"], first.json()["id"]]
+    assert [o["id"] for o in client.get("/api/v1/catalog/orders?limit=1").json()] == [other.json()["id"]]
+    for bad in ("0", "201", "x"):
+        r = client.get(f"/api/v1/catalog/orders?limit={bad}")
+        assert r.status_code == 422 and "limit" in str(r.json())
 
 
 def test_orders_are_private_and_errors_are_json(world, login):

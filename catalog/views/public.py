@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from catalog import selectors
+from linli import pagecache
 from records.models import TargetGroup, Tier
+
+BODY = "catalog/_public_catalogue_body.html"
 
 
 def _int(raw) -> int | None:
@@ -21,19 +26,18 @@ def catalogue(request, community_id: int):
     category_id = _int(request.GET.get("category"))
     tier = request.GET.get("tier") if request.GET.get("tier") in Tier.values else ""
     group = request.GET.get("group") if request.GET.get("group") in TargetGroup.values else ""
-    items = list(
-        selectors.public_items(community=community, query=query, category_id=category_id, tier=tier, group=group)
-    )
-    categories = list(selectors.public_categories(community=community))
-    total = sum(c.n for c in categories)
-    return render(
-        request,
-        "catalog/public_catalogue.html",
-        {
+    filtered = bool(query or category_id or tier or group)
+
+    def context() -> dict:
+        items = list(
+            selectors.public_items(community=community, query=query, category_id=category_id, tier=tier, group=group)
+        )
+        categories = list(selectors.public_categories(community=community))
+        return {
             "community": community,
             "items": items,
             "categories": categories,
-            "total": total,
+            "total": sum(c.n for c in categories),
             "query": query,
             "category_id": category_id,
             "tier": tier,
@@ -41,8 +45,15 @@ def catalogue(request, community_id: int):
             "tiers": Tier.choices,
             "groups": TargetGroup.choices,
             "rules": selectors.public_rules(community=community),
-            "filtered": bool(query or category_id or tier or group),
-        },
+            "filtered": filtered,
+        }
+
+    if filtered:  # a search: drawn for the one who asked
+        body = pagecache.Drawn(mark_safe(render_to_string(BODY, context())), None)  # nosec B308 B703
+    else:  # the whole catalogue, the same for everyone: drawn at most once a minute
+        body = pagecache.public_part(f"catalogue:{community.pk}", BODY, context)
+    return render(
+        request, "catalog/public_catalogue.html", {"community": community, "body": body, "drawn_at": body.drawn_at}
     )
 
 

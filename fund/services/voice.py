@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from fund.models import Comment, DisclosureReport, Fund, Question, RequestStatus, SpendingRequest
 from fund.services._common import as_scope, clean_text, no_personal_data, require_any, user_of
+from linli import pagecache
 from linli.errors import Conflict, NotFound, ValidationFailed
 from orgs.roles import Cap
 
@@ -82,6 +83,7 @@ def question_ask(
         raise NotFound()
     text = no_personal_data(clean_text(text, max_length=1000, field=_("Question"), required=True), field=_("Question"))
     _throttle(Question, user, fund.community_id)
+    pagecache.forget(f"fund:{fund.pk}")
     return Question.objects.create(
         fund=fund,
         community_id=fund.community_id,
@@ -104,6 +106,7 @@ def question_answer(*, actor, question: Question, answer: str) -> Question:
         answer=answer, answered_by=user_of(actor), answered_at=timezone.now()
     ):
         raise Conflict(_("This question has already been answered."), code="answered")
+    pagecache.forget(f"fund:{question.fund_id}")
     question.refresh_from_db()
     return question
 

@@ -13,6 +13,7 @@ from fund.models import SpendingLine
 from fund.pdf import receipt_pdf, report_pdf
 from fund.workbook import report_xlsx
 from ledger.chart import FundSource
+from linli import pagecache
 from linli.errors import NotFound
 
 
@@ -22,6 +23,11 @@ def index(request):
 
 def fund_page(request, community_id: int):
     fund = selectors.public_fund_get(community_id=community_id)
+    body = pagecache.public_part(f"fund:{fund.pk}", "fund/_public_fund_body.html", lambda: _fund_page_context(fund))
+    return render(request, "fund/public_fund.html", {"fund": fund, "body": body})
+
+
+def _fund_page_context(fund) -> dict:
     community = fund.community
     now = figures.current(community)
     months = figures.last_months(community)
@@ -29,28 +35,23 @@ def fund_page(request, community_id: int):
         (month, [values.get(s, 0) for s in FundSource.values], sum(values.values()))
         for month, values in months.monthly_income.items()
     ]
-    requests = list(selectors.public_requests(fund=fund)[:200])
-    return render(
-        request,
-        "fund/public_fund.html",
-        {
-            "fund": fund,
-            "community": community,
-            "figures": now,
-            "income_rows": [(FundSource(s).label, now.income.get(s, 0)) for s in FundSource.values],
-            "spending_rows": [
-                (SpendingLine(k).label if k in SpendingLine.values else now.spending_names.get(k, k), v) for k, v in now.spending.items()
-            ],
-            "source_labels": [FundSource(s).label for s in FundSource.values],
-            "month_rows": month_rows,
-            "chain": figures.chain_check(community),
-            "requests": requests,
-            "donations": selectors.public_donations(fund=fund)[:100],
-            "reports": selectors.public_reports(fund=fund)[:60],
-            "questions": selectors.public_questions(fund=fund).filter(spending_request__isnull=True, report__isnull=True)[:50],
-            "members": fund.members.filter(left_on__isnull=True),
-        },
-    )
+    return {
+        "fund": fund,
+        "community": community,
+        "figures": now,
+        "income_rows": [(FundSource(s).label, now.income.get(s, 0)) for s in FundSource.values],
+        "spending_rows": [
+            (SpendingLine(k).label if k in SpendingLine.values else now.spending_names.get(k, k), v) for k, v in now.spending.items()
+        ],
+        "source_labels": [FundSource(s).label for s in FundSource.values],
+        "month_rows": month_rows,
+        "chain": figures.chain_check(community),
+        "requests": list(selectors.public_requests(fund=fund)[:200]),
+        "donations": selectors.public_donations(fund=fund)[:100],
+        "reports": selectors.public_reports(fund=fund)[:60],
+        "questions": selectors.public_questions(fund=fund).filter(spending_request__isnull=True, report__isnull=True)[:50],
+        "members": fund.members.filter(left_on__isnull=True),
+    }
 
 
 def request_page(request, spending_request_id: int):

@@ -182,6 +182,9 @@ def _recount(days: set[dt.date], community_ids, figures: tuple[Figure, ...] = BA
                 values.update(compute(figure, grain, start, period_end(start, grain), community_ids))
         _replace(grain, starts, community_ids, values, figures)
     _roll_up_nodes(touched, community_ids)
+    # Whatever recounted (a refresh, a rebuild, the nightly sweep), the figures are new as of now:
+    # the dashboards' drawn figures are kept under this time (insights.selectors.dashboard).
+    RefreshState.objects.update_or_create(name="refresh", defaults={"at": timezone.now()})
 
 
 def ancestors_of(community_ids) -> dict[int, tuple[str, list[int]]]:

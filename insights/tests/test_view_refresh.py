@@ -56,3 +56,31 @@ def test_a_view_does_not_wait_for_a_refresh_already_running(world):
         release.set()
         thread.join(20)
     assert rollups.refresh(wait=False) >= 1 and not rollups.pending()
+
+
+@pytest.mark.django_db
+def test_a_dashboards_figures_are_drawn_once_per_rollup_write(world, client, settings):
+    """Between two writes of the rollups every view shows the same figures, without reading
+    the rollups again; after a write (a refresh, a rebuild) the next view shows the new ones.
+    What each viewer may see of the tree above is still worked out per viewer."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = 60
+    a = world.community_a
+    _served(world, a, 1, 3)
+    rollups.refresh()
+    client.force_login(world.staff("a"))
+    first = client.get(_dash(a.pk)).context["board"]
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(_dash(a.pk)).context["board"]
+    assert not [q for q in ctx.captured_queries if "insights_rollup" in q["sql"]]
+    assert second.figures == first.figures and second.rows == first.rows
+    _served(world, a, 2, 5)
+    rollups.refresh()
+    third = client.get(_dash(a.pk)).context["board"]
+    assert third.figures["person_times"] == first.figures["person_times"] + 5
+    _served(world, a, 3, 7)
+    rollups.rebuild()
+    assert client.get(_dash(a.pk)).context["board"].figures["person_times"] == third.figures["person_times"] + 7
+    # What is above the node is the viewer's own: community staff see nothing above theirs.
+    assert third.ancestors == []
