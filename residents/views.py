@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import mfa, reauth
 from accounts.reauth import redirect_to_confirm
 from linli.errors import DomainError, Forbidden, NotFound, ValidationFailed
+from linli.paging import KeysFirst
 from orgs.roles import Cap
 from orgs.selectors import buildings_of, grids_of
 from orgs.views import console_community
@@ -55,7 +56,7 @@ def resident_list(request):
         grid_id=int(grid_id) if grid_id and grid_id.isdigit() else None,
         tag=request.GET.get("tag", ""),
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(KeysFirst(qs), 25).get_page(request.GET.get("page"))
     all_tags = list(selectors.tag_list())
     rows = [(r, selectors.effective_tags(r, all_tags)) for r in page.object_list]
     context = {
