@@ -129,8 +129,10 @@ def forget_tree() -> None:
     cache.delete("insights:tree")
 
 
-def may_view(scope: Scope, node_id: int) -> bool:
-    t = tree()
+def may_view(scope: Scope, node_id: int, t: Tree | None = None) -> bool:
+    """``t``: the tree already read by the caller (reading it means unpickling it from the cache:
+    about a millisecond for a city; a page asks for several nodes)."""
+    t = t or tree()
     if node_id not in t.nodes:
         return False
     allowed = scope.community_ids(Cap.INSIGHTS_VIEW)
@@ -144,16 +146,17 @@ def may_view(scope: Scope, node_id: int) -> bool:
     return all(c in allowed for c in under)
 
 
-def node_for_user(*, scope: Scope, node_id: int) -> Node:
-    if not may_view(scope, node_id):
+def node_for_user(*, scope: Scope, node_id: int, t: Tree | None = None) -> Node:
+    t = t or tree()
+    if not may_view(scope, node_id, t):
         raise NotFound(_("There is no such dashboard, or it is not yours to see."))
-    return tree().nodes[node_id]
+    return t.nodes[node_id]
 
 
 def home_nodes(scope: Scope) -> list[Node]:
     """The highest nodes the user may see: where their dashboards start."""
     t = tree()
-    visible = [n for n in t.nodes.values() if may_view(scope, n.id)]
+    visible = [n for n in t.nodes.values() if may_view(scope, n.id, t)]
     ids = {n.id for n in visible}
     return [n for n in visible if n.parent_id not in ids]
 
@@ -274,9 +277,9 @@ def series(node_id: int, period: Period, keys=TREND) -> list[dict]:
     return points
 
 
-def populations(community_ids: list[int]) -> dict[int, int]:
+def populations(community_ids: list[int], t: Tree | None = None) -> dict[int, int]:
     """Residents per community: the registered population where set, else the register's count."""
-    t = tree()
+    t = t or tree()
     out = {c: t.nodes[c].population for c in community_ids if c in t.nodes and t.nodes[c].population}
     missing = [c for c in community_ids if c not in out]
     if missing:
@@ -375,8 +378,8 @@ def _figures_of(t: Tree, node_id: int, base: dict, pops, room_counts, balance: i
 def dashboard(
     *, scope: Scope, node_id: int, period: Period, rank_by: str = "person_times", with_trend: bool = True
 ) -> Dashboard:
-    node = node_for_user(scope=scope, node_id=node_id)
     t = tree()
+    node = node_for_user(scope=scope, node_id=node_id, t=t)
     if rank_by not in COMPARE:
         rank_by = "person_times"
     from insights.services.rollups import refreshed_at
@@ -395,7 +398,7 @@ def dashboard(
     return Dashboard(
         node=node,
         period=period,
-        ancestors=[a for a in t.ancestors(node.id) if may_view(scope, a.id)],
+        ancestors=[a for a in t.ancestors(node.id) if may_view(scope, a.id, t)],
         rank_by=rank_by,
         refreshed_at=at,
         **numbers,
@@ -404,7 +407,7 @@ def dashboard(
 
 def _numbers(t: Tree, node: Node, period: Period, rank_by: str, with_trend: bool) -> dict:
     communities = t.communities.get(node.id, [])
-    pops, room_counts = populations(communities), rooms(communities)
+    pops, room_counts = populations(communities, t), rooms(communities)
     # The comparison: the node's children; where a node has a single child, the level below it.
     child_ids = t.children.get(node.id, [])
     while len(child_ids) == 1 and t.nodes[child_ids[0]].kind != NodeKind.COMMUNITY:

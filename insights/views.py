@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from insights import formatting, pdf, selectors
 from insights.figures import BY_KEY
 from insights.services import rollups
+from linli import pagecache
 from linli.errors import NotFound
 from orgs.models import NodeKind
 from orgs.roles import Cap
@@ -86,6 +87,17 @@ def dashboard(request, insights_node_id: int):
     )
     if request.GET.get("format") == "xlsx":
         return _xlsx(board)
+    # The figures' part of the page is the same for every viewer of the node until the rollups
+    # are written again (their time is in the key); the way up the tree is the viewer's own.
+    at = board.refreshed_at.isoformat() if board.refreshed_at else "-"
+    key = f"insights:page:{board.node.id}:{board.period.year}:{board.period.month}:{board.rank_by}:{at}:{timezone.localdate()}"
+    body = pagecache.shared_part(
+        key, "insights/_dashboard_body.html", lambda: _dashboard_context(board), seconds=selectors.BOARD_CACHE_SECONDS
+    )
+    return render(request, "insights/dashboard.html", {"board": board, "body": body})
+
+
+def _dashboard_context(board: selectors.Dashboard) -> dict:
     headline = [
         {
             "key": k,
@@ -107,24 +119,20 @@ def dashboard(request, insights_node_id: int):
             for k in selectors.TREND
         ],
     }
-    return render(
-        request,
-        "insights/dashboard.html",
-        {
-            "board": board,
-            "headline": headline,
-            "compare": selectors.COMPARE,
-            "rows": rows,
-            "chart": chart,
-            "trend_rows": [
-                (p["label"], [formatting.format_value(p[k], formatting.unit_of(k)) for k in selectors.TREND])
-                for p in board.trend
-            ],
-            "years": _years(),
-            "months": range(1, 13),
-            "is_community": board.node.kind == NodeKind.COMMUNITY,
-        },
-    )
+    return {
+        "board": board,
+        "headline": headline,
+        "compare": selectors.COMPARE,
+        "rows": rows,
+        "chart": chart,
+        "trend_rows": [
+            (p["label"], [formatting.format_value(p[k], formatting.unit_of(k)) for k in selectors.TREND])
+            for p in board.trend
+        ],
+        "years": _years(),
+        "months": range(1, 13),
+        "is_community": board.node.kind == NodeKind.COMMUNITY,
+    }
 
 
 def _xlsx(board: selectors.Dashboard) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Public pages drawn at most once a minute.
+"""Parts of pages drawn once and shared: public pages at most once a minute, a dashboard's
+figures once per rollup write.
 
 A community's catalogue and its fund page are the same for everyone who opens them and are
 opened far more often than they change: a QR code on a noticeboard, a link shared in a WeChat
@@ -6,7 +7,9 @@ group. Their content is drawn once per ``LINLI_PUBLIC_PAGE_SECONDS`` (60) and la
 shared by every server process through the cache (Redis in production); the page says when it
 was drawn. What belongs to the visitor (the login link, the question form and its CSRF token)
 is drawn on every view, around the shared part, and the shared part is drawn without the
-request, so nothing of one visitor can end up in another's page.
+request, so nothing of one visitor can end up in another's page. A dashboard's figures are
+drawn the same way under the time its rollups were written (``shared_part``); the viewer's way up
+the tree is drawn per view (docs/decisions/0007-shared-drawings-of-public-pages-and-dashboards.md).
 """
 
 from __future__ import annotations
@@ -32,8 +35,13 @@ class Drawn:
 def public_part(key: str, template: str, context: Callable[[], dict]) -> Drawn:
     """``template`` drawn with ``context()`` (called only when it must be drawn), shared under
     ``key`` for ``LINLI_PUBLIC_PAGE_SECONDS``."""
-    seconds = settings.LINLI_PUBLIC_PAGE_SECONDS
-    full_key = f"public:{key}:{translation.get_language()}"
+    return shared_part(f"public:{key}", template, context, seconds=settings.LINLI_PUBLIC_PAGE_SECONDS)
+
+
+def shared_part(key: str, template: str, context: Callable[[], dict], *, seconds: int) -> Drawn:
+    """The same for any part whose ``key`` names everything it is drawn from (a dashboard's key
+    holds the time its figures were written): kept ``seconds``, per language; 0 draws it now."""
+    full_key = f"{key}:{translation.get_language()}"
     found = cache.get(full_key) if seconds > 0 else None
     if found is None:
         found = (render_to_string(template, context()), timezone.now())

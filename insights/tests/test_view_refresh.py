@@ -84,3 +84,26 @@ def test_a_dashboards_figures_are_drawn_once_per_rollup_write(world, client, set
     assert client.get(_dash(a.pk)).context["board"].figures["person_times"] == third.figures["person_times"] + 7
     # What is above the node is the viewer's own: community staff see nothing above theirs.
     assert third.ancestors == []
+
+
+@pytest.mark.django_db
+def test_the_figures_part_is_shared_and_the_way_up_is_the_viewers(world, client, settings):
+    """The staff of a community and the subdistrict's officer open the same dashboard: the same
+    figures' part (drawn once), each with their own path up the tree."""
+    from django.urls import reverse
+
+    settings.LINLI_INSIGHTS_VIEW_REFRESH_SECONDS = 60
+    a = world.community_a
+    _served(world, a, 1, 3)
+    rollups.refresh()
+
+    def page(user) -> str:
+        client.force_login(user)
+        return client.get(_dash(a.pk)).content.decode()
+
+    staff, officer = page(world.staff("a")), page(world.user("officer"))
+    up = reverse("insights:dashboard", kwargs={"insights_node_id": a.parent_id})
+    assert up not in staff[: staff.index("<h1>")] and up in officer[: officer.index("<h1>")]
+    shared = staff[staff.index("<h1>") : staff.index("</section>")]
+    assert shared == officer[officer.index("<h1>") : officer.index("</section>")]
+    assert ">3<" in shared or "3</a>" in shared
