@@ -97,13 +97,14 @@ def build_city(*, communities: int, preset: str = "ci", seed: int = 1, name: str
     for b in buildings:
         by_community.setdefault(b.community_id, []).append(b)
     total = 0
+    readings: dict[str, tuple[str, str]] = {}  # 12,000 names for a million people: read each once
     for community in comms:
         people = []
         for seq in range(cfg["residents"]):
             building = rng.choice(by_community[community.pk])
             birth = _birth(rng, today)
             person = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
-            full, initials = pinyin_keys(person)
+            full, initials = readings.get(person) or readings.setdefault(person, pinyin_keys(person))
             people.append(
                 Resident(
                     community_id=community.pk,
