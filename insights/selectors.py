@@ -356,6 +356,7 @@ class Dashboard:
     ancestors: list[Node] = field(default_factory=list)
     rank_by: str = "person_times"
     refreshed_at: dt.datetime | None = None
+    key: str = ""  # names everything the figures are drawn from (see ``dashboard``)
 
     def change(self, key: str) -> float | None:
         now, before = self.figures.get(key), self.previous.get(key)
@@ -401,6 +402,7 @@ def dashboard(
         ancestors=[a for a in t.ancestors(node.id) if may_view(scope, a.id, t)],
         rank_by=rank_by,
         refreshed_at=at,
+        key=key,
         **numbers,
     )
 

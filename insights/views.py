@@ -88,11 +88,9 @@ def dashboard(request, insights_node_id: int):
     if request.GET.get("format") == "xlsx":
         return _xlsx(board)
     # The figures' part of the page is the same for every viewer of the node until the rollups
-    # are written again (their time is in the key); the way up the tree is the viewer's own.
-    at = board.refreshed_at.isoformat() if board.refreshed_at else "-"
-    key = f"insights:page:{board.node.id}:{board.period.year}:{board.period.month}:{board.rank_by}:{at}:{timezone.localdate()}"
+    # are written again (the board's key holds their time); the way up the tree is the viewer's.
     body = pagecache.shared_part(
-        key, "insights/_dashboard_body.html", lambda: _dashboard_context(board), seconds=selectors.BOARD_CACHE_SECONDS
+        f"insights:page:{board.key}", "insights/_dashboard_body.html", lambda: _dashboard_context(board), seconds=selectors.BOARD_CACHE_SECONDS
     )
     return render(request, "insights/dashboard.html", {"board": board, "body": body})
 

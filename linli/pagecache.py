@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 @dataclass(frozen=True)
 class Drawn:
     html: SafeString
-    drawn_at: dt.datetime | None
+    drawn_at: dt.datetime
 
 
 def public_part(key: str, template: str, context: Callable[[], dict]) -> Drawn:
